@@ -1,0 +1,358 @@
+//! One segment's analysis: exact matches, then sound-alike and unknown words, then verses.
+
+use std::ops::Range;
+
+use super::exact::{Hit, Source, Target};
+use super::fuzzy::Candidate;
+use super::scan::{apply_case, sentence_start, word_end, words, Scan};
+use super::shape::sanskrit_shape;
+use super::skeleton::{skeleton_into, SkeletonMode};
+use super::Engine;
+use crate::lexicon::{EntryId, Policy};
+use crate::report::{Analysis, Correction, Flag, FlagKind, Reason, Suggestion, SuggestionSource, VerseMatch};
+use crate::transcript::Segment;
+
+/// Buffers reused from segment to segment.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    scan: Scan,
+    hits: Vec<Hit>,
+    tokens: Vec<Token>,
+    lower: String,
+    folded: Vec<u8>,
+    skel: String,
+    candidates: Vec<Candidate>,
+    probs: Vec<(Range<usize>, f32)>,
+}
+
+/// A word of the normalised text and what the English list says of it.
+#[derive(Clone, Copy)]
+struct Token {
+    start: usize,
+    end: usize,
+    english: bool,
+    known: bool,
+}
+
+/// Everything about the segment that the judgements need.
+struct Ctx<'a> {
+    engine: &'a Engine,
+    index: usize,
+    segment: &'a Segment,
+    starts_sentence: bool,
+}
+
+enum Outcome {
+    Correct(Correction),
+    Flag(Flag),
+}
+
+pub(crate) fn segment(engine: &Engine, index: usize, segment: &Segment, starts_sentence: bool, s: &mut Scratch, out: &mut Analysis) {
+    let ctx = Ctx { engine, index, segment, starts_sentence };
+    s.scan.build(&segment.text);
+    locate_words(segment, &mut s.probs);
+    tokenize(engine, s);
+
+    let verse = find_verse(&ctx, s);
+    let outside_verse = |r: &Range<usize>| verse.as_ref().is_none_or(|v| r.end <= v.range.start || r.start >= v.range.end);
+
+    let mut outcomes = Vec::new();
+    engine.exact.find(&s.scan.text, &mut s.hits);
+    let hits = std::mem::take(&mut s.hits);
+    for hit in &hits {
+        if let Some(o) = judge_exact(&ctx, s, hit) {
+            outcomes.push(o);
+        }
+    }
+    let mut covered = hits.iter().map(|h| (h.start, h.end)).peekable();
+    let tokens = std::mem::take(&mut s.tokens);
+    for t in &tokens {
+        while covered.next_if(|&(_, end)| end <= t.start).is_some() {}
+        if covered.peek().is_some_and(|&(start, _)| start < t.end) {
+            continue;
+        }
+        if let Some(o) = judge_word(&ctx, s, t) {
+            outcomes.push(o);
+        }
+    }
+    s.hits = hits;
+    s.tokens = tokens;
+
+    for o in outcomes {
+        match o {
+            Outcome::Correct(c) if outside_verse(&c.range) => out.corrections.push(c),
+            Outcome::Flag(f) if outside_verse(&f.range) => out.flags.push(f),
+            _ => {}
+        }
+    }
+    out.flags.extend(verse);
+}
+
+/// Finds each ASR word's byte range in the segment text, in order.
+fn locate_words(segment: &Segment, probs: &mut Vec<(Range<usize>, f32)>) {
+    probs.clear();
+    let Some(words) = &segment.words else { return };
+    let mut at = 0;
+    for w in words {
+        let text = w.text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        if let Some(i) = segment.text[at..].find(text) {
+            probs.push((at + i..at + i + text.len(), w.probability));
+            at += i + text.len();
+        }
+    }
+}
+
+fn min_prob(s: &Scratch, range: &Range<usize>) -> Option<f32> {
+    s.probs.iter().filter(|(r, _)| r.start < range.end && range.start < r.end).map(|(_, p)| *p).reduce(f32::min)
+}
+
+fn tokenize(engine: &Engine, s: &mut Scratch) {
+    s.tokens.clear();
+    for (start, end) in words(&s.scan.text) {
+        s.lower.clear();
+        s.lower.extend(s.scan.text[start..end].chars().flat_map(char::to_lowercase));
+        let english = engine.english.is_common_or_plural(&s.lower);
+        let known = english || engine.english.is_known(&s.lower);
+        s.tokens.push(Token { start, end, english, known });
+    }
+}
+
+fn judge_exact(ctx: &Ctx, s: &Scratch, hit: &Hit) -> Option<Outcome> {
+    let engine = ctx.engine;
+    let targets = engine.exact.targets(hit.pattern);
+    let range = s.scan.original_range(hit.start, hit.end);
+    let surface = &ctx.segment.text[range.clone()];
+    let matched = &s.scan.text[hit.start..hit.end];
+    let tokens = s.tokens.iter().filter(|t| t.start >= hit.start && t.end <= hit.end);
+    let all_english = tokens.clone().all(|t| t.english);
+    if all_english {
+        // Ordinary English is left alone, unless a lone word is capitalised mid-sentence where a
+        // name can stand ("Ram" the prince, not "ram" the animal).
+        let names: Vec<&Target> = targets.iter().filter(|t| is_name(engine, t.entry)).collect();
+        let capital_mid_sentence = !matched.contains(' ')
+            && surface.starts_with(char::is_uppercase)
+            && !sentence_start(&s.scan.text, hit.start, ctx.starts_sentence);
+        if !capital_mid_sentence || names.is_empty() {
+            return None;
+        }
+        let suggestions = names.iter().map(|t| suggestion(engine, t, surface, 0.5)).collect();
+        return Some(Outcome::Flag(flag(ctx, range, FlagKind::KnownVariant, 0.5, vec![Reason::EnglishHomograph], suggestions)));
+    }
+
+    let best = targets[0].source;
+    let primary = targets.iter().filter(|t| t.source == best).count();
+    let mut score: f32 = match best {
+        Source::Canonical => 0.99,
+        Source::Listed => 0.97,
+        Source::Derived => 0.93,
+    };
+    let mut reasons = vec![match best {
+        Source::Canonical => Reason::CanonicalForm,
+        Source::Listed => Reason::ListedVariant,
+        Source::Derived => Reason::DerivedSpelling,
+    }];
+    if targets[0].plural {
+        reasons.push(Reason::Plural);
+    }
+    if targets.len() > 1 {
+        reasons.push(Reason::Ambiguous { entries: targets.len() });
+        score = if primary > 1 { 0.6 } else { score - 0.15 };
+    }
+    let entry = engine.lexicon.get(targets[0].entry);
+    if entry.policy == Policy::Suggest {
+        reasons.push(Reason::SuggestOnly);
+    }
+    if surface.contains('<') {
+        reasons.push(Reason::InsideMarkup);
+    }
+    let prob = min_prob(s, &range);
+    if let Some(p) = prob.filter(|&p| p < engine.config.low_confidence) {
+        reasons.push(Reason::LowAsrConfidence { probability: p });
+        score *= 0.5 + p;
+    }
+    let replacement = replacement(engine, &targets[0], surface);
+    if replacement == surface && targets.len() == 1 {
+        // Already right; only the recogniser's doubt is worth a look.
+        return prob.filter(|&p| p < engine.config.low_confidence).map(|p| {
+            Outcome::Flag(flag(ctx, range, FlagKind::LowConfidence, 1.0 - p, reasons, Vec::new()))
+        });
+    }
+    let auto = score >= engine.config.auto_threshold && entry.policy == Policy::Auto && !surface.contains('<');
+    if auto {
+        return Some(Outcome::Correct(Correction {
+            segment: ctx.index,
+            range,
+            original: surface.to_owned(),
+            replacement,
+            entry: targets[0].entry,
+            score,
+            reasons,
+        }));
+    }
+    let mut suggestions: Vec<Suggestion> = targets
+        .iter()
+        .map(|t| suggestion(engine, t, surface, if t.source == best { score } else { score - 0.2 }))
+        .collect();
+    suggestions.dedup_by(|a, b| a.text == b.text);
+    Some(Outcome::Flag(flag(ctx, range, FlagKind::KnownVariant, score, reasons, suggestions)))
+}
+
+fn judge_word(ctx: &Ctx, s: &mut Scratch, t: &Token) -> Option<Outcome> {
+    let engine = ctx.engine;
+    let config = &engine.config;
+    let range = s.scan.original_range(t.start, t.end);
+    let prob = min_prob(s, &range);
+    let low = |limit: f32| prob.filter(|&p| p < limit);
+    let word = &s.scan.text[t.start..t.end];
+    let letters = word.chars().count();
+    if t.known || letters < 4 || !word.chars().all(char::is_alphabetic) {
+        let limit = if t.known { config.english_low_confidence } else { config.low_confidence };
+        return low(limit).map(|p| Outcome::Flag(low_confidence_flag(ctx, range, p)));
+    }
+    // Possessive endings stay outside the span (word_end), plurals are tried without their s.
+    let _ = word_end(&s.scan.text, t.end);
+    s.lower.clear();
+    s.lower.extend(word.chars().flat_map(char::to_lowercase));
+    let mut plural = false;
+    skeleton_into(&s.lower, SkeletonMode::Word, &mut s.folded, &mut s.skel);
+    let max_distance = |len: usize| if len <= 5 { 1 } else { 2 };
+    engine.fuzzy.candidates(&s.skel, max_distance(s.skel.len()), &mut s.candidates);
+    if s.candidates.is_empty() && s.lower.ends_with('s') && letters > 4 {
+        let base = &s.lower[..s.lower.len() - 1];
+        skeleton_into(base, SkeletonMode::Word, &mut s.folded, &mut s.skel);
+        engine.fuzzy.candidates(&s.skel, max_distance(s.skel.len()), &mut s.candidates);
+        plural = !s.candidates.is_empty();
+    }
+    if s.skel.len() < 3 {
+        s.candidates.clear();
+    }
+    let surface = &ctx.segment.text[range.clone()];
+    if s.candidates.is_empty() {
+        let shape = sanskrit_shape(surface);
+        let doubtful = low(config.low_confidence);
+        if shape >= config.unknown_shape || (doubtful.is_some() && shape >= 0.4) {
+            let mut reasons = vec![Reason::SanskritShape { score: shape }];
+            reasons.extend(doubtful.map(|p| Reason::LowAsrConfidence { probability: p }));
+            return Some(Outcome::Flag(flag(ctx, range, FlagKind::UnknownTerm, shape, reasons, Vec::new())));
+        }
+        return doubtful.map(|p| Outcome::Flag(low_confidence_flag(ctx, range, p)));
+    }
+    let exact_sound = s.candidates.iter().filter(|c| c.distance == 0).count();
+    let top = s.candidates[0];
+    let entry = engine.lexicon.get(top.entry);
+    let mut reasons = vec![if top.distance == 0 { Reason::SkeletonMatch } else { Reason::EditDistance { distance: top.distance } }];
+    if plural {
+        reasons.push(Reason::Plural);
+    }
+    if exact_sound > 1 {
+        reasons.push(Reason::Ambiguous { entries: exact_sound });
+    }
+    let mut top_score = 0.9 - 0.12 * f32::from(top.distance) - if exact_sound > 1 { 0.2 } else { 0.0 };
+    if let Some(p) = low(config.low_confidence) {
+        reasons.push(Reason::LowAsrConfidence { probability: p });
+        top_score *= 0.5 + p;
+    }
+    let make = |c: &Candidate, score: f32| {
+        let e = engine.lexicon.get(c.entry);
+        let text = apply_case(&e.iast, surface) + if plural { "s" } else { "" };
+        Suggestion { text, score, source: SuggestionSource::Phonetic, deva: Some(e.deva.clone()), entry: Some(c.entry) }
+    };
+    let auto = top.distance == 0
+        && exact_sound == 1
+        && letters >= 5
+        && entry.policy == Policy::Auto
+        && top_score >= config.auto_threshold
+        && !surface.contains('<');
+    if auto {
+        let replacement = make(&top, top_score).text;
+        return (replacement != surface).then(|| {
+            Outcome::Correct(Correction {
+                segment: ctx.index,
+                range,
+                original: surface.to_owned(),
+                replacement,
+                entry: top.entry,
+                score: top_score,
+                reasons,
+            })
+        });
+    }
+    let suggestions: Vec<Suggestion> = s
+        .candidates
+        .iter()
+        .take(5)
+        .map(|c| make(c, top_score - 0.12 * f32::from(c.distance.saturating_sub(top.distance))))
+        .collect();
+    Some(Outcome::Flag(flag(ctx, range, FlagKind::Fuzzy, top_score, reasons, suggestions)))
+}
+
+/// A recited verse in the segment, as a flag spanning the recitation.
+fn find_verse(ctx: &Ctx, s: &Scratch) -> Option<Flag> {
+    let index = ctx.engine.verses.as_ref()?;
+    // Only segments with several non-English words can hold a recitation: a cheap filter that
+    // keeps the index lookup off ordinary English.
+    if s.tokens.iter().filter(|t| !t.known && t.end - t.start >= 2).count() < 3 {
+        return None;
+    }
+    let hit = index.find(&ctx.segment.text)?;
+    let line_grams = index.grams_of_lines(&hit);
+    let recited: Vec<&Token> = s.tokens.iter().filter(|t| index.shares_grams(&s.scan.text[t.start..t.end], &line_grams)).collect();
+    let (first, last) = (recited.first()?, recited.last()?);
+    let range = s.scan.original_range(first.start, last.end);
+    let iast = hit.lines.iter().map(|&l| hit.verse.iast[l].as_str()).collect::<Vec<_>>().join(" ");
+    let deva = hit.lines.iter().map(|&l| hit.verse.deva[l].as_str()).collect::<Vec<_>>().join(" ");
+    let suggestion = Suggestion { text: iast.clone(), score: hit.coverage, source: SuggestionSource::Verse, deva: Some(deva), entry: None };
+    let mut f = flag(ctx, range, FlagKind::Verse, hit.coverage, vec![Reason::VerseCoverage { coverage: hit.coverage }], vec![suggestion]);
+    f.verse = Some(VerseMatch { work: hit.work.to_owned(), reference: hit.verse.reference.clone(), iast });
+    Some(f)
+}
+
+fn low_confidence_flag(ctx: &Ctx, range: Range<usize>, p: f32) -> Flag {
+    flag(ctx, range, FlagKind::LowConfidence, 1.0 - p, vec![Reason::LowAsrConfidence { probability: p }], Vec::new())
+}
+
+fn flag(ctx: &Ctx, range: Range<usize>, kind: FlagKind, score: f32, reasons: Vec<Reason>, suggestions: Vec<Suggestion>) -> Flag {
+    let text = &ctx.segment.text;
+    let start = text[..range.start].chars().count();
+    let span = [start, start + text[range.clone()].chars().count()];
+    Flag {
+        segment: ctx.index,
+        start_ms: ctx.segment.start_ms,
+        end_ms: ctx.segment.end_ms,
+        surface: text[range.clone()].to_owned(),
+        range,
+        span,
+        kind,
+        score: score.clamp(0.0, 1.0),
+        reasons,
+        suggestions,
+        verse: None,
+    }
+}
+
+fn is_name(engine: &Engine, id: EntryId) -> bool {
+    engine.lexicon.get(id).iast.starts_with(char::is_uppercase)
+}
+
+fn replacement(engine: &Engine, t: &Target, surface: &str) -> String {
+    let iast = &engine.lexicon.get(t.entry).iast;
+    let mut text = apply_case(iast, surface);
+    if t.plural {
+        text.push('s');
+    }
+    text
+}
+
+fn suggestion(engine: &Engine, t: &Target, surface: &str, score: f32) -> Suggestion {
+    let entry = engine.lexicon.get(t.entry);
+    Suggestion {
+        text: replacement(engine, t, surface),
+        score: score.clamp(0.0, 1.0),
+        source: SuggestionSource::Lexicon,
+        deva: Some(entry.deva.clone()),
+        entry: Some(t.entry),
+    }
+}

@@ -1,0 +1,116 @@
+//! Exact matching of every known spelling (listed variants, derived spellings, canonical IAST and
+//! their English plurals) with one Aho-Corasick automaton.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use rustc_hash::FxHashMap;
+
+use super::scan::{word_end, word_start};
+use crate::lexicon::{iast, EntryId, Lexicon};
+
+/// How a spelling is tied to its entry; lower ranks are stronger evidence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Source {
+    Canonical,
+    Listed,
+    Derived,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Target {
+    pub(crate) entry: EntryId,
+    pub(crate) source: Source,
+    pub(crate) plural: bool,
+}
+
+/// A validated match in the normalised text.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Hit {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) pattern: usize,
+}
+
+pub(crate) struct ExactMatcher {
+    automaton: AhoCorasick,
+    /// For each pattern, the entries it spells, strongest first.
+    targets: Vec<Vec<Target>>,
+}
+
+impl ExactMatcher {
+    pub(crate) fn new(lexicon: &Lexicon) -> Self {
+        let mut by_key: FxHashMap<String, Vec<Target>> = FxHashMap::default();
+        let mut add = |spelling: &str, entry: EntryId, source: Source| {
+            let key = pattern_key(spelling);
+            if key.is_empty() {
+                return;
+            }
+            for (key, plural) in [(key.clone(), false), (key + "s", true)] {
+                let targets = by_key.entry(key).or_default();
+                if let Some(t) = targets.iter_mut().find(|t| t.entry == entry) {
+                    if (source, plural) < (t.source, t.plural) {
+                        (t.source, t.plural) = (source, plural);
+                    }
+                } else {
+                    targets.push(Target { entry, source, plural });
+                }
+            }
+        };
+        for (id, entry) in lexicon.iter() {
+            add(&entry.iast, id, Source::Canonical);
+            for v in &entry.variants {
+                add(v, id, Source::Listed);
+            }
+            add(&iast::ascii_fold(&entry.iast), id, Source::Derived);
+            add(&iast::anglicise(&entry.iast), id, Source::Derived);
+        }
+        let mut patterns: Vec<(String, Vec<Target>)> = by_key.into_iter().collect();
+        patterns.sort_by(|a, b| a.0.cmp(&b.0));
+        for (_, targets) in &mut patterns {
+            // A singular spelling beats a plural reading of another spelling (Vedas is the
+            // plural of Veda, not a spelling of something else).
+            let best_plural = targets.iter().map(|t| t.plural).min().unwrap_or(false);
+            targets.retain(|t| t.plural == best_plural);
+            targets.sort_by_key(|t| (t.source, t.entry));
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(patterns.iter().map(|(k, _)| k.as_str()))
+            .expect("lexicon patterns build an automaton");
+        ExactMatcher { automaton, targets: patterns.into_iter().map(|(_, t)| t).collect() }
+    }
+
+    pub(crate) fn targets(&self, pattern: usize) -> &[Target] {
+        &self.targets[pattern]
+    }
+
+    /// The leftmost-longest set of non-overlapping matches that sit on word boundaries.
+    pub(crate) fn find(&self, text: &str, hits: &mut Vec<Hit>) {
+        hits.clear();
+        for m in self.automaton.find_overlapping_iter(text) {
+            if word_start(text, m.start()) && word_end(text, m.end()).is_some() {
+                hits.push(Hit { start: m.start(), end: m.end(), pattern: m.pattern().as_usize() });
+            }
+        }
+        hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
+        let mut last_end = 0;
+        hits.retain(|h| {
+            let keep = h.start >= last_end;
+            if keep {
+                last_end = h.end;
+            }
+            keep
+        });
+    }
+}
+
+/// The normalised form a spelling is matched under: lowercase non-ASCII, hyphens and runs of
+/// spaces as one space (the scan does the same to the text; ASCII case is left to the automaton).
+pub(crate) fn pattern_key(spelling: &str) -> String {
+    spelling
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|w| !w.is_empty())
+        .map(|w| w.chars().map(|c| if c.is_ascii() { c.to_ascii_lowercase() } else { c.to_lowercase().next().unwrap_or(c) }).collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ")
+}

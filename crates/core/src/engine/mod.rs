@@ -1,0 +1,132 @@
+//! The correction engine: finds Sanskrit terms in transcript text, applies what is certain and
+//! flags what is not, with scores, reasons and ranked suggestions.
+
+mod analyze;
+mod exact;
+mod fuzzy;
+mod scan;
+mod shape;
+pub(crate) mod skeleton;
+
+use crate::english::EnglishWords;
+use crate::lexicon::Lexicon;
+use crate::report::Analysis;
+use crate::transcript::Transcript;
+use crate::verse::VerseIndex;
+
+pub use skeleton::{skeleton, skeleton_into, SkeletonMode};
+
+/// Thresholds that decide between correcting, flagging and leaving alone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// Matches scoring at least this are applied automatically (when the entry allows).
+    pub auto_threshold: f32,
+    /// A word the recogniser gave a lower probability than this is doubtful.
+    pub low_confidence: f32,
+    /// An ordinary English word is only flagged below this probability.
+    pub english_low_confidence: f32,
+    /// An unknown word with no probability is flagged when its Sanskrit shape scores this high.
+    pub unknown_shape: f32,
+    /// Look for recited verses.
+    pub verses: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config { auto_threshold: 0.9, low_confidence: 0.5, english_low_confidence: 0.2, unknown_shape: 0.55, verses: true }
+    }
+}
+
+/// Builds an [`Engine`]; every part defaults to the bundled data.
+#[derive(Default)]
+pub struct EngineBuilder {
+    lexicon: Option<Lexicon>,
+    english: Option<EnglishWords>,
+    verses: Option<VerseIndex>,
+    config: Config,
+}
+
+impl EngineBuilder {
+    /// Uses this lexicon instead of the bundled one.
+    pub fn lexicon(mut self, lexicon: Lexicon) -> Self {
+        self.lexicon = Some(lexicon);
+        self
+    }
+
+    /// Uses this English word list instead of the bundled one.
+    pub fn english(mut self, english: EnglishWords) -> Self {
+        self.english = Some(english);
+        self
+    }
+
+    /// Uses this verse index instead of the bundled one.
+    pub fn verses(mut self, verses: VerseIndex) -> Self {
+        self.verses = Some(verses);
+        self
+    }
+
+    /// Sets the thresholds.
+    pub fn config(mut self, config: Config) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// Builds the matchers.
+    pub fn build(self) -> Engine {
+        let lexicon = self.lexicon.unwrap_or_else(Lexicon::bundled);
+        let verses = self.config.verses.then(|| self.verses.unwrap_or_else(VerseIndex::bundled));
+        Engine {
+            exact: exact::ExactMatcher::new(&lexicon),
+            fuzzy: fuzzy::FuzzyIndex::new(&lexicon),
+            english: self.english.unwrap_or_else(EnglishWords::bundled),
+            verses,
+            lexicon,
+            config: self.config,
+        }
+    }
+}
+
+/// The engine. Immutable and `Sync`: share one across threads.
+pub struct Engine {
+    lexicon: Lexicon,
+    english: EnglishWords,
+    exact: exact::ExactMatcher,
+    fuzzy: fuzzy::FuzzyIndex,
+    verses: Option<VerseIndex>,
+    config: Config,
+}
+
+impl Engine {
+    /// A builder starting from the bundled data and default thresholds.
+    pub fn builder() -> EngineBuilder {
+        EngineBuilder::default()
+    }
+
+    /// The lexicon in use.
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    /// The verse index in use, if verses are looked for.
+    pub fn verses(&self) -> Option<&VerseIndex> {
+        self.verses.as_ref()
+    }
+
+    /// Finds corrections and flags in every segment.
+    pub fn analyze(&self, transcript: &Transcript) -> Analysis {
+        let mut analysis = Analysis::default();
+        let mut scratch = analyze::Scratch::default();
+        let mut starts_sentence = true;
+        for (i, segment) in transcript.segments.iter().enumerate() {
+            analyze::segment(self, i, segment, starts_sentence, &mut scratch, &mut analysis);
+            starts_sentence = scan::ends_sentence(&segment.text);
+        }
+        analysis
+    }
+
+    /// Analyses and applies the corrections: the corrected transcript and what was found.
+    pub fn correct(&self, transcript: &Transcript) -> (Transcript, Analysis) {
+        let analysis = self.analyze(transcript);
+        (analysis.apply(transcript), analysis)
+    }
+}

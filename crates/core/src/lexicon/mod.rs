@@ -1,0 +1,113 @@
+//! The Sanskrit lexicon: entries loaded from TOML data files, checked, and looked up.
+
+mod bundled;
+mod entry;
+pub mod iast;
+mod load;
+mod translit;
+
+pub use bundled::BUNDLED;
+pub use entry::{Category, Entry, EntryId, Origin, Policy};
+pub use translit::{devanagari_to_iast, Transliterator};
+
+use crate::error::Error;
+
+/// A checked set of entries. Cheap to share behind an `Arc`; immutable once loaded.
+#[derive(Debug, Clone)]
+pub struct Lexicon {
+    entries: Vec<Entry>,
+}
+
+impl Lexicon {
+    /// Loads lexicon files given as `(file name, TOML text)`. Every broken rule is reported, each
+    /// naming its file and line: duplicate entries, a variant claimed by two entries, characters
+    /// that are not IAST or not Devanagari, malformed TOML.
+    pub fn load(sources: &[(&str, &str)]) -> Result<Lexicon, Vec<Error>> {
+        load::load(sources).map(|entries| Lexicon { entries })
+    }
+
+    /// The lexicon shipped in `lexicons/`.
+    pub fn bundled() -> Lexicon {
+        // The bundled files are checked by the test suite, so a failure here is a build defect.
+        Lexicon::load(BUNDLED).unwrap_or_else(|errors| panic!("bundled lexicon is invalid: {}", errors[0]))
+    }
+
+    /// All entries, in file order.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The entry with this id.
+    pub fn get(&self, id: EntryId) -> &Entry {
+        &self.entries[id.0 as usize]
+    }
+
+    /// Entries and their ids.
+    pub fn iter(&self) -> impl Iterator<Item = (EntryId, &Entry)> {
+        self.entries.iter().enumerate().map(|(i, e)| (EntryId(i as u32), e))
+    }
+
+    /// Checks every entry's IAST against the transliteration of its Devanagari. The two agree
+    /// when they are equal ignoring case and word separators, where an anusvara (ṃ) on one side
+    /// may stand for the nasal of the following consonant's class on the other.
+    pub fn check_transliteration(&self) -> Vec<Error> {
+        let mut translit = Transliterator::new();
+        self.entries
+            .iter()
+            .filter_map(|e| {
+                let from_deva = translit.to_iast(&e.deva);
+                (!translit::same_iast(&from_deva, &e.iast)).then(|| Error::Lexicon {
+                    source_name: e.origin.file.clone(),
+                    line: e.origin.line,
+                    message: format!("iast {:?} does not match its Devanagari {} (which reads {from_deva:?})", e.iast, e.deva),
+                })
+            })
+            .collect()
+    }
+
+    /// Entries whose IAST, Devanagari, variants or derived spellings equal `word` (ignoring case).
+    pub fn lookup(&self, word: &str) -> Vec<&Entry> {
+        let key = load::variant_key(word.trim());
+        let fold = load::variant_key(&iast::ascii_fold(word.trim()));
+        self.entries
+            .iter()
+            .filter(|e| {
+                load::variant_key(&e.iast) == key
+                    || e.deva == word.trim()
+                    || e.variants.iter().any(|v| load::variant_key(v) == key)
+                    || load::variant_key(&iast::ascii_fold(&e.iast)) == fold
+                    || load::variant_key(&iast::anglicise(&e.iast)) == key
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_lexicon_loads_and_is_broad() {
+        let lexicon = Lexicon::bundled();
+        assert!(lexicon.entries().len() >= 1000, "{} entries", lexicon.entries().len());
+        for category in Category::ALL {
+            let n = lexicon.entries().iter().filter(|e| e.category == category).count();
+            assert!(n >= 50, "{} has only {n} entries", category.name());
+        }
+    }
+
+    #[test]
+    fn every_entry_iast_matches_its_devanagari() {
+        let problems = Lexicon::bundled().check_transliteration();
+        let shown: Vec<String> = problems.iter().take(20).map(|e| e.to_string()).collect();
+        assert!(problems.is_empty(), "{} mismatches:\n{}", problems.len(), shown.join("\n"));
+    }
+
+    #[test]
+    fn lookup_finds_by_any_spelling() {
+        let lexicon = Lexicon::bundled();
+        for word in ["Krishna", "kṛṣṇa", "कृष्ण", "Krsna"] {
+            assert!(lexicon.lookup(word).iter().any(|e| e.iast == "Kṛṣṇa"), "{word}");
+        }
+    }
+}

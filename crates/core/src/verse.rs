@@ -1,0 +1,264 @@
+//! Recited verses: the verse corpus (the Bhagavad Gītā, from `lexicons/verses/`) and an index of
+//! 4-grams over each half-verse's phonetic skeleton, so a mangled recitation ("Karmanye
+//! vadhikaraste, ma phaleshu kadachana") finds its verse without scanning the corpus.
+
+use rustc_hash::FxHashMap;
+use serde::Deserialize;
+
+use crate::engine::skeleton::{skeleton_into, SkeletonMode};
+use crate::error::Error;
+
+/// The bundled verse files as `(file name, TOML text)`.
+pub const BUNDLED_VERSES: &[(&str, &str)] =
+    &[("bhagavad-gita.toml", include_str!("../../../lexicons/verses/bhagavad-gita.toml"))];
+
+/// One verse.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Verse {
+    /// Chapter.verse, e.g. "2.47".
+    #[serde(rename = "ref")]
+    pub reference: String,
+    /// Who speaks it ("श्रीभगवानुवाच"), when the text says.
+    #[serde(default)]
+    pub speaker: Option<String>,
+    /// The half-verses in Devanagari.
+    pub deva: Vec<String>,
+    /// The half-verses in IAST, derived from the Devanagari.
+    pub iast: Vec<String>,
+}
+
+/// A work's verses.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VerseCorpus {
+    /// The work's title.
+    pub work: String,
+    /// Its verses, in order.
+    #[serde(rename = "verse")]
+    pub verses: Vec<Verse>,
+}
+
+impl VerseCorpus {
+    /// Parses a verse file.
+    pub fn from_toml(name: &str, text: &str) -> Result<Self, Error> {
+        let corpus: VerseCorpus = toml::from_str(text).map_err(|e| Error::Lexicon {
+            source_name: name.to_owned(),
+            line: e.span().map_or(1, |s| text[..s.start].matches('\n').count() + 1),
+            message: e.message().trim().to_owned(),
+        })?;
+        if let Some(v) = corpus.verses.iter().find(|v| v.deva.len() != v.iast.len() || v.deva.is_empty()) {
+            return Err(Error::Lexicon {
+                source_name: name.to_owned(),
+                line: 1,
+                message: format!("verse {} needs as many IAST lines as Devanagari lines", v.reference),
+            });
+        }
+        Ok(corpus)
+    }
+
+    /// The bundled corpora.
+    pub fn bundled() -> Vec<VerseCorpus> {
+        BUNDLED_VERSES
+            .iter()
+            .map(|(name, text)| Self::from_toml(name, text).unwrap_or_else(|e| panic!("bundled verses are invalid: {e}")))
+            .collect()
+    }
+}
+
+/// Where a half-verse lives.
+#[derive(Debug, Clone, Copy)]
+struct LineRef {
+    corpus: u16,
+    verse: u32,
+    line: u8,
+    grams: u16,
+}
+
+/// A verse found in a piece of text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VerseHit<'a> {
+    /// The work.
+    pub work: &'a str,
+    /// The verse.
+    pub verse: &'a Verse,
+    /// Which half-verses were recited, in order.
+    pub lines: Vec<usize>,
+    /// The best line's share of 4-grams found in the text, 0..=1.
+    pub coverage: f32,
+}
+
+/// Lookup from skeleton 4-grams to the half-verses that contain them.
+pub struct VerseIndex {
+    corpora: Vec<VerseCorpus>,
+    lines: Vec<LineRef>,
+    postings: FxHashMap<u32, Vec<u32>>,
+}
+
+/// The fewest shared 4-grams that can identify a line.
+const MIN_SHARED: usize = 6;
+/// The share of a line's 4-grams that must be heard.
+const MIN_COVERAGE: f32 = 0.45;
+
+impl VerseIndex {
+    /// Indexes the corpora.
+    pub fn new(corpora: Vec<VerseCorpus>) -> Self {
+        let mut lines = Vec::new();
+        let mut postings: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+        let (mut folded, mut skel, mut grams) = (Vec::new(), String::new(), Vec::new());
+        for (c, corpus) in corpora.iter().enumerate() {
+            for (v, verse) in corpus.verses.iter().enumerate() {
+                for (l, line) in verse.iast.iter().enumerate() {
+                    skeleton_into(line, SkeletonMode::Stream, &mut folded, &mut skel);
+                    four_grams(&skel, &mut grams);
+                    let id = lines.len() as u32;
+                    lines.push(LineRef { corpus: c as u16, verse: v as u32, line: l as u8, grams: grams.len() as u16 });
+                    for &g in &grams {
+                        postings.entry(g).or_default().push(id);
+                    }
+                }
+            }
+        }
+        VerseIndex { corpora, lines, postings }
+    }
+
+    /// The bundled corpora, indexed.
+    pub fn bundled() -> Self {
+        Self::new(VerseCorpus::bundled())
+    }
+
+    /// How many verses are indexed.
+    pub fn verse_count(&self) -> usize {
+        self.corpora.iter().map(|c| c.verses.len()).sum()
+    }
+
+    /// The corpora.
+    pub fn corpora(&self) -> &[VerseCorpus] {
+        &self.corpora
+    }
+
+    /// The verse recited in `text`, if one is: the best-covered half-verse and any other half of
+    /// the same verse that is also covered.
+    pub fn find(&self, text: &str) -> Option<VerseHit<'_>> {
+        let mut skel = String::new();
+        skeleton_into(text, SkeletonMode::Stream, &mut Vec::new(), &mut skel);
+        let mut grams = Vec::new();
+        four_grams(&skel, &mut grams);
+        let mut shared: FxHashMap<u32, u16> = FxHashMap::default();
+        for g in &grams {
+            for &line in self.postings.get(g).map(Vec::as_slice).unwrap_or_default() {
+                *shared.entry(line).or_default() += 1;
+            }
+        }
+        let coverage = |line: u32, n: u16| f32::from(n) / f32::from(self.lines[line as usize].grams.max(1));
+        let (&best, &n) = shared
+            .iter()
+            .filter(|(_, &n)| usize::from(n) >= MIN_SHARED)
+            .max_by(|a, b| coverage(*a.0, *a.1).total_cmp(&coverage(*b.0, *b.1)).then(b.0.cmp(a.0)))?;
+        let best_coverage = coverage(best, n);
+        if best_coverage < MIN_COVERAGE {
+            return None;
+        }
+        let at = self.lines[best as usize];
+        let mut lines: Vec<usize> = shared
+            .iter()
+            .filter(|(&l, &n)| {
+                let r = self.lines[l as usize];
+                r.corpus == at.corpus && r.verse == at.verse && usize::from(n) >= MIN_SHARED && coverage(l, n) >= MIN_COVERAGE
+            })
+            .map(|(&l, _)| usize::from(self.lines[l as usize].line))
+            .collect();
+        lines.sort_unstable();
+        let corpus = &self.corpora[usize::from(at.corpus)];
+        Some(VerseHit { work: &corpus.work, verse: &corpus.verses[at.verse as usize], lines, coverage: best_coverage.min(1.0) })
+    }
+}
+
+impl VerseIndex {
+    /// The 4-grams of the half-verses a hit found.
+    pub(crate) fn grams_of_lines(&self, hit: &VerseHit) -> Vec<u32> {
+        let (mut folded, mut skel, mut grams, mut all) = (Vec::new(), String::new(), Vec::new(), Vec::new());
+        for &l in &hit.lines {
+            skeleton_into(&hit.verse.iast[l], SkeletonMode::Stream, &mut folded, &mut skel);
+            four_grams(&skel, &mut grams);
+            all.extend_from_slice(&grams);
+        }
+        all.sort_unstable();
+        all.dedup();
+        all
+    }
+
+    /// Whether a word of the text sounds like part of those lines: one of its 4-grams is theirs.
+    /// (Short words between two such words go with the recitation: the span runs first to last.)
+    pub(crate) fn shares_grams(&self, word: &str, line_grams: &[u32]) -> bool {
+        let mut skel = String::new();
+        skeleton_into(word, SkeletonMode::Stream, &mut Vec::new(), &mut skel);
+        let mut grams = Vec::new();
+        four_grams(&skel, &mut grams);
+        grams.iter().any(|g| line_grams.binary_search(g).is_ok())
+    }
+}
+
+/// The distinct 4-grams of an ASCII skeleton, packed into `u32`s.
+fn four_grams(skel: &str, out: &mut Vec<u32>) {
+    out.clear();
+    out.extend(skel.as_bytes().windows(4).map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]])));
+    out.sort_unstable();
+    out.dedup();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index() -> VerseIndex {
+        VerseIndex::bundled()
+    }
+
+    #[test]
+    fn bundled_corpus_is_the_whole_gita() {
+        let corpora = VerseCorpus::bundled();
+        assert_eq!(corpora[0].work, "Bhagavad Gītā");
+        assert_eq!(corpora[0].verses.len(), 701);
+        let per_chapter = |c: &str| corpora[0].verses.iter().filter(|v| v.reference.split('.').next() == Some(c)).count();
+        assert_eq!(per_chapter("2"), 72);
+        assert_eq!(per_chapter("18"), 78);
+    }
+
+    #[test]
+    fn iast_is_the_transliteration_of_the_devanagari() {
+        let mut t = crate::lexicon::Transliterator::new();
+        for verse in &VerseCorpus::bundled()[0].verses {
+            for (deva, iast) in verse.deva.iter().zip(&verse.iast) {
+                assert_eq!(&t.to_iast(deva), iast, "{}", verse.reference);
+            }
+        }
+    }
+
+    #[test]
+    fn finds_mangled_recitations() {
+        let index = index();
+        for (text, want) in [
+            ("Karmanye vadhikaraste, ma phaleshu kadachana", "2.47"),
+            ("As Krishna says, yada yada hi dharmasya glanir bhavati bharata", "4.7"),
+            ("dharma kshetre kuru kshetre samaveta yuyutsavah", "1.1"),
+            ("paritranaya sadhunam vinashaya cha dushkritam", "4.8"),
+            ("sarva dharman parityajya mam ekam sharanam vraja", "18.66"),
+        ] {
+            let hit = index.find(text).unwrap_or_else(|| panic!("no verse for {text}"));
+            assert_eq!(hit.verse.reference, want, "{text}");
+        }
+    }
+
+    #[test]
+    fn ignores_plain_english() {
+        let index = index();
+        for text in [
+            "Krishna speaks to Arjuna at Kurukshetra about his duty.",
+            "The panorama of the drama was at home with the diva on guitar.",
+            "We sat down, and the man said the yoga of action is karma yoga.",
+        ] {
+            assert!(index.find(text).is_none(), "{text}");
+        }
+    }
+}
