@@ -1,1 +1,30 @@
-fn main(){}
+//! `shruti`: correct and flag Sanskrit terms in subtitle files, check the lexicon, evaluate the
+//! engine on the golden set, and benchmark it.
+
+#![forbid(unsafe_code)]
+
+mod cmd;
+mod input;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cmd::Cli::parse();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("SHRUTI_LOG").unwrap_or_else(|_| {
+                tracing_subscriber::EnvFilter::new(if cli.verbose { "debug" } else { "warn" })
+            }),
+        )
+        .init();
+    match cmd::run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -20,7 +20,11 @@ impl EnglishWords {
     /// Reads a word list; lines starting with `#` and possessive forms are ignored.
     pub fn from_list(text: &str) -> Self {
         let mut words = EnglishWords::default();
-        for word in text.lines().map(str::trim).filter(|w| !w.is_empty() && !w.starts_with('#') && !w.contains('\'')) {
+        for word in text
+            .lines()
+            .map(str::trim)
+            .filter(|w| !w.is_empty() && !w.starts_with('#') && !w.contains('\''))
+        {
             let lower = word.to_lowercase();
             if lower == word {
                 words.common.insert(word.into());
@@ -47,7 +51,10 @@ impl EnglishWords {
 
     /// Whether `lower` is a common English word or the regular plural of one.
     pub fn is_common_or_plural(&self, lower: &str) -> bool {
-        self.is_common(lower) || lower.strip_suffix('s').is_some_and(|base| self.is_common(base))
+        self.is_common(lower)
+            || lower
+                .strip_suffix('s')
+                .is_some_and(|base| self.is_common(base))
     }
 }
 
@@ -66,7 +73,9 @@ mod tests {
     #[test]
     fn bundled_list_protects_false_friends() {
         let words = EnglishWords::bundled();
-        for w in ["sat", "man", "drama", "home", "diva", "guitar", "karma", "yoga", "panorama"] {
+        for w in [
+            "sat", "man", "drama", "home", "diva", "guitar", "karma", "yoga", "panorama",
+        ] {
             assert!(words.is_common(w), "{w}");
         }
         assert!(!words.is_common("arjuna") && !words.is_common("rama"));

@@ -9,8 +9,10 @@ use crate::engine::skeleton::{skeleton_into, SkeletonMode};
 use crate::error::Error;
 
 /// The bundled verse files as `(file name, TOML text)`.
-pub const BUNDLED_VERSES: &[(&str, &str)] =
-    &[("bhagavad-gita.toml", include_str!("../../../lexicons/verses/bhagavad-gita.toml"))];
+pub const BUNDLED_VERSES: &[(&str, &str)] = &[(
+    "bhagavad-gita.toml",
+    include_str!("../../../lexicons/verses/bhagavad-gita.toml"),
+)];
 
 /// One verse.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -44,14 +46,23 @@ impl VerseCorpus {
     pub fn from_toml(name: &str, text: &str) -> Result<Self, Error> {
         let corpus: VerseCorpus = toml::from_str(text).map_err(|e| Error::Lexicon {
             source_name: name.to_owned(),
-            line: e.span().map_or(1, |s| text[..s.start].matches('\n').count() + 1),
+            line: e
+                .span()
+                .map_or(1, |s| text[..s.start].matches('\n').count() + 1),
             message: e.message().trim().to_owned(),
         })?;
-        if let Some(v) = corpus.verses.iter().find(|v| v.deva.len() != v.iast.len() || v.deva.is_empty()) {
+        if let Some(v) = corpus
+            .verses
+            .iter()
+            .find(|v| v.deva.len() != v.iast.len() || v.deva.is_empty())
+        {
             return Err(Error::Lexicon {
                 source_name: name.to_owned(),
                 line: 1,
-                message: format!("verse {} needs as many IAST lines as Devanagari lines", v.reference),
+                message: format!(
+                    "verse {} needs as many IAST lines as Devanagari lines",
+                    v.reference
+                ),
             });
         }
         Ok(corpus)
@@ -61,7 +72,10 @@ impl VerseCorpus {
     pub fn bundled() -> Vec<VerseCorpus> {
         BUNDLED_VERSES
             .iter()
-            .map(|(name, text)| Self::from_toml(name, text).unwrap_or_else(|e| panic!("bundled verses are invalid: {e}")))
+            .map(|(name, text)| {
+                Self::from_toml(name, text)
+                    .unwrap_or_else(|e| panic!("bundled verses are invalid: {e}"))
+            })
             .collect()
     }
 }
@@ -112,14 +126,23 @@ impl VerseIndex {
                     skeleton_into(line, SkeletonMode::Stream, &mut folded, &mut skel);
                     four_grams(&skel, &mut grams);
                     let id = lines.len() as u32;
-                    lines.push(LineRef { corpus: c as u16, verse: v as u32, line: l as u8, grams: grams.len() as u16 });
+                    lines.push(LineRef {
+                        corpus: c as u16,
+                        verse: v as u32,
+                        line: l as u8,
+                        grams: grams.len() as u16,
+                    });
                     for &g in &grams {
                         postings.entry(g).or_default().push(id);
                     }
                 }
             }
         }
-        VerseIndex { corpora, lines, postings }
+        VerseIndex {
+            corpora,
+            lines,
+            postings,
+        }
     }
 
     /// The bundled corpora, indexed.
@@ -150,11 +173,16 @@ impl VerseIndex {
                 *shared.entry(line).or_default() += 1;
             }
         }
-        let coverage = |line: u32, n: u16| f32::from(n) / f32::from(self.lines[line as usize].grams.max(1));
+        let coverage =
+            |line: u32, n: u16| f32::from(n) / f32::from(self.lines[line as usize].grams.max(1));
         let (&best, &n) = shared
             .iter()
             .filter(|(_, &n)| usize::from(n) >= MIN_SHARED)
-            .max_by(|a, b| coverage(*a.0, *a.1).total_cmp(&coverage(*b.0, *b.1)).then(b.0.cmp(a.0)))?;
+            .max_by(|a, b| {
+                coverage(*a.0, *a.1)
+                    .total_cmp(&coverage(*b.0, *b.1))
+                    .then(b.0.cmp(a.0))
+            })?;
         let best_coverage = coverage(best, n);
         if best_coverage < MIN_COVERAGE {
             return None;
@@ -164,22 +192,36 @@ impl VerseIndex {
             .iter()
             .filter(|(&l, &n)| {
                 let r = self.lines[l as usize];
-                r.corpus == at.corpus && r.verse == at.verse && usize::from(n) >= MIN_SHARED && coverage(l, n) >= MIN_COVERAGE
+                r.corpus == at.corpus
+                    && r.verse == at.verse
+                    && usize::from(n) >= MIN_SHARED
+                    && coverage(l, n) >= MIN_COVERAGE
             })
             .map(|(&l, _)| usize::from(self.lines[l as usize].line))
             .collect();
         lines.sort_unstable();
         let corpus = &self.corpora[usize::from(at.corpus)];
-        Some(VerseHit { work: &corpus.work, verse: &corpus.verses[at.verse as usize], lines, coverage: best_coverage.min(1.0) })
+        Some(VerseHit {
+            work: &corpus.work,
+            verse: &corpus.verses[at.verse as usize],
+            lines,
+            coverage: best_coverage.min(1.0),
+        })
     }
 }
 
 impl VerseIndex {
     /// The 4-grams of the half-verses a hit found.
     pub(crate) fn grams_of_lines(&self, hit: &VerseHit) -> Vec<u32> {
-        let (mut folded, mut skel, mut grams, mut all) = (Vec::new(), String::new(), Vec::new(), Vec::new());
+        let (mut folded, mut skel, mut grams, mut all) =
+            (Vec::new(), String::new(), Vec::new(), Vec::new());
         for &l in &hit.lines {
-            skeleton_into(&hit.verse.iast[l], SkeletonMode::Stream, &mut folded, &mut skel);
+            skeleton_into(
+                &hit.verse.iast[l],
+                SkeletonMode::Stream,
+                &mut folded,
+                &mut skel,
+            );
             four_grams(&skel, &mut grams);
             all.extend_from_slice(&grams);
         }
@@ -202,7 +244,11 @@ impl VerseIndex {
 /// The distinct 4-grams of an ASCII skeleton, packed into `u32`s.
 fn four_grams(skel: &str, out: &mut Vec<u32>) {
     out.clear();
-    out.extend(skel.as_bytes().windows(4).map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]])));
+    out.extend(
+        skel.as_bytes()
+            .windows(4)
+            .map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]])),
+    );
     out.sort_unstable();
     out.dedup();
 }
@@ -220,7 +266,13 @@ mod tests {
         let corpora = VerseCorpus::bundled();
         assert_eq!(corpora[0].work, "Bhagavad Gītā");
         assert_eq!(corpora[0].verses.len(), 701);
-        let per_chapter = |c: &str| corpora[0].verses.iter().filter(|v| v.reference.split('.').next() == Some(c)).count();
+        let per_chapter = |c: &str| {
+            corpora[0]
+                .verses
+                .iter()
+                .filter(|v| v.reference.split('.').next() == Some(c))
+                .count()
+        };
         assert_eq!(per_chapter("2"), 72);
         assert_eq!(per_chapter("18"), 78);
     }
@@ -240,12 +292,17 @@ mod tests {
         let index = index();
         for (text, want) in [
             ("Karmanye vadhikaraste, ma phaleshu kadachana", "2.47"),
-            ("As Krishna says, yada yada hi dharmasya glanir bhavati bharata", "4.7"),
+            (
+                "As Krishna says, yada yada hi dharmasya glanir bhavati bharata",
+                "4.7",
+            ),
             ("dharma kshetre kuru kshetre samaveta yuyutsavah", "1.1"),
             ("paritranaya sadhunam vinashaya cha dushkritam", "4.8"),
             ("sarva dharman parityajya mam ekam sharanam vraja", "18.66"),
         ] {
-            let hit = index.find(text).unwrap_or_else(|| panic!("no verse for {text}"));
+            let hit = index
+                .find(text)
+                .unwrap_or_else(|| panic!("no verse for {text}"));
             assert_eq!(hit.verse.reference, want, "{text}");
         }
     }

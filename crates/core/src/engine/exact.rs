@@ -51,7 +51,11 @@ impl ExactMatcher {
                         (t.source, t.plural) = (source, plural);
                     }
                 } else {
-                    targets.push(Target { entry, source, plural });
+                    targets.push(Target {
+                        entry,
+                        source,
+                        plural,
+                    });
                 }
             }
         };
@@ -63,6 +67,7 @@ impl ExactMatcher {
             add(&iast::ascii_fold(&entry.iast), id, Source::Derived);
             add(&iast::anglicise(&entry.iast), id, Source::Derived);
         }
+        mark_listed_plurals(lexicon, &mut by_key);
         let mut patterns: Vec<(String, Vec<Target>)> = by_key.into_iter().collect();
         patterns.sort_by(|a, b| a.0.cmp(&b.0));
         for (_, targets) in &mut patterns {
@@ -77,7 +82,10 @@ impl ExactMatcher {
             .match_kind(MatchKind::Standard)
             .build(patterns.iter().map(|(k, _)| k.as_str()))
             .expect("lexicon patterns build an automaton");
-        ExactMatcher { automaton, targets: patterns.into_iter().map(|(_, t)| t).collect() }
+        ExactMatcher {
+            automaton,
+            targets: patterns.into_iter().map(|(_, t)| t).collect(),
+        }
     }
 
     pub(crate) fn targets(&self, pattern: usize) -> &[Target] {
@@ -89,7 +97,11 @@ impl ExactMatcher {
         hits.clear();
         for m in self.automaton.find_overlapping_iter(text) {
             if word_start(text, m.start()) && word_end(text, m.end()).is_some() {
-                hits.push(Hit { start: m.start(), end: m.end(), pattern: m.pattern().as_usize() });
+                hits.push(Hit {
+                    start: m.start(),
+                    end: m.end(),
+                    pattern: m.pattern().as_usize(),
+                });
             }
         }
         hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
@@ -104,13 +116,53 @@ impl ExactMatcher {
     }
 }
 
+/// A listed spelling that is another spelling of the same entry plus "s" is its plural
+/// ("Pandavas" beside "Pandava"), so the correction keeps the s: Pāṇḍavas, not Pāṇḍava.
+fn mark_listed_plurals(lexicon: &Lexicon, by_key: &mut FxHashMap<String, Vec<Target>>) {
+    let plural_keys: Vec<String> = by_key
+        .keys()
+        .filter(|k| k.ends_with('s'))
+        .cloned()
+        .collect();
+    for key in plural_keys {
+        let singular: Vec<EntryId> = match by_key.get(&key[..key.len() - 1]) {
+            Some(targets) => targets
+                .iter()
+                .filter(|t| !t.plural)
+                .map(|t| t.entry)
+                .collect(),
+            None => continue,
+        };
+        if let Some(targets) = by_key.get_mut(&key) {
+            for t in targets.iter_mut() {
+                if !t.plural
+                    && singular.contains(&t.entry)
+                    && !lexicon.get(t.entry).iast.ends_with('s')
+                {
+                    t.plural = true;
+                }
+            }
+        }
+    }
+}
+
 /// The normalised form a spelling is matched under: lowercase non-ASCII, hyphens and runs of
 /// spaces as one space (the scan does the same to the text; ASCII case is left to the automaton).
 pub(crate) fn pattern_key(spelling: &str) -> String {
     spelling
         .split(|c: char| c.is_whitespace() || c == '-')
         .filter(|w| !w.is_empty())
-        .map(|w| w.chars().map(|c| if c.is_ascii() { c.to_ascii_lowercase() } else { c.to_lowercase().next().unwrap_or(c) }).collect::<String>())
+        .map(|w| {
+            w.chars()
+                .map(|c| {
+                    if c.is_ascii() {
+                        c.to_ascii_lowercase()
+                    } else {
+                        c.to_lowercase().next().unwrap_or(c)
+                    }
+                })
+                .collect::<String>()
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }

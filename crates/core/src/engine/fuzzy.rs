@@ -10,6 +10,8 @@ pub(crate) struct FuzzyIndex {
     /// Skeleton → entries with that skeleton.
     exact: FxHashMap<String, Vec<EntryId>>,
     tree: BkTree,
+    /// Each entry's first skeleton letter.
+    first: Vec<u8>,
 }
 
 /// An entry reached by sound, and how far its skeleton is from the word's.
@@ -43,7 +45,17 @@ impl FuzzyIndex {
         for key in keys {
             tree.insert(key.clone());
         }
-        FuzzyIndex { exact, tree }
+        let first = lexicon
+            .entries()
+            .iter()
+            .map(|e| skeleton(&e.iast).bytes().next().unwrap_or(0))
+            .collect();
+        FuzzyIndex { exact, tree, first }
+    }
+
+    /// The first letter of the entry's skeleton.
+    pub(crate) fn first_sound(&self, entry: EntryId) -> Option<u8> {
+        self.first.get(entry.0 as usize).copied()
     }
 
     /// Entries whose skeleton is `key`'s, or failing that within `max_distance` edits of it,
@@ -81,7 +93,10 @@ struct BkNode {
 impl BkTree {
     fn insert(&mut self, key: String) {
         if self.nodes.is_empty() {
-            self.nodes.push(BkNode { key, children: Vec::new() });
+            self.nodes.push(BkNode {
+                key,
+                children: Vec::new(),
+            });
             return;
         }
         let mut at = 0;
@@ -94,7 +109,10 @@ impl BkTree {
                 Some(&(_, child)) => at = child as usize,
                 None => {
                     let id = self.nodes.len() as u32;
-                    self.nodes.push(BkNode { key, children: Vec::new() });
+                    self.nodes.push(BkNode {
+                        key,
+                        children: Vec::new(),
+                    });
                     self.nodes[at].children.push((d, id));
                     return;
                 }
@@ -130,7 +148,9 @@ pub(crate) fn levenshtein(a: &str, b: &str, cap: u8) -> u8 {
         let mut diag = row[0];
         row[0] = i + 1;
         for (j, &cb) in b.iter().enumerate() {
-            let next = (diag + usize::from(ca != cb)).min(row[j] + 1).min(row[j + 1] + 1);
+            let next = (diag + usize::from(ca != cb))
+                .min(row[j] + 1)
+                .min(row[j + 1] + 1);
             diag = row[j + 1];
             row[j + 1] = next;
         }
@@ -152,7 +172,9 @@ mod tests {
 
     #[test]
     fn bk_tree_finds_everything_within_range() {
-        let words = ["krsn", "karn", "arjun", "bim", "bisma", "drona", "duryodan", "yudistir"];
+        let words = [
+            "krsn", "karn", "arjun", "bim", "bisma", "drona", "duryodan", "yudistir",
+        ];
         let mut tree = BkTree::default();
         for w in words {
             tree.insert(w.to_owned());
@@ -164,7 +186,11 @@ mod tests {
                 tree.search(query, max, &mut out);
                 got.extend(out.iter().map(|(k, _)| k.as_str()));
                 got.sort();
-                let mut want: Vec<&str> = words.iter().copied().filter(|w| levenshtein(w, query, 99) <= max).collect();
+                let mut want: Vec<&str> = words
+                    .iter()
+                    .copied()
+                    .filter(|w| levenshtein(w, query, 99) <= max)
+                    .collect();
                 want.sort();
                 assert_eq!(got, want, "{query} within {max}");
             }

@@ -33,7 +33,13 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Config { auto_threshold: 0.9, low_confidence: 0.5, english_low_confidence: 0.2, unknown_shape: 0.55, verses: true }
+        Config {
+            auto_threshold: 0.9,
+            low_confidence: 0.5,
+            english_low_confidence: 0.2,
+            unknown_shape: 0.55,
+            verses: true,
+        }
     }
 }
 
@@ -74,7 +80,10 @@ impl EngineBuilder {
     /// Builds the matchers.
     pub fn build(self) -> Engine {
         let lexicon = self.lexicon.unwrap_or_else(Lexicon::bundled);
-        let verses = self.config.verses.then(|| self.verses.unwrap_or_else(VerseIndex::bundled));
+        let verses = self
+            .config
+            .verses
+            .then(|| self.verses.unwrap_or_else(VerseIndex::bundled));
         Engine {
             exact: exact::ExactMatcher::new(&lexicon),
             fuzzy: fuzzy::FuzzyIndex::new(&lexicon),
@@ -118,7 +127,14 @@ impl Engine {
         let mut scratch = analyze::Scratch::default();
         let mut starts_sentence = true;
         for (i, segment) in transcript.segments.iter().enumerate() {
-            analyze::segment(self, i, segment, starts_sentence, &mut scratch, &mut analysis);
+            analyze::segment(
+                self,
+                i,
+                segment,
+                starts_sentence,
+                &mut scratch,
+                &mut analysis,
+            );
             starts_sentence = scan::ends_sentence(&segment.text);
         }
         analysis

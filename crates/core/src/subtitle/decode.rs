@@ -65,16 +65,47 @@ fn utf16(bytes: &[u8], source_name: &str, unit: fn([u8; 2]) -> u16) -> Result<St
         .collect::<std::result::Result<String, _>>()
         .map_err(|e| Error::Encoding {
             source_name: source_name.to_owned(),
-            message: format!("invalid UTF-16: unpaired surrogate {:#06x}", e.unpaired_surrogate()),
+            message: format!(
+                "invalid UTF-16: unpaired surrogate {:#06x}",
+                e.unpaired_surrogate()
+            ),
         })
 }
 
 /// The characters Windows-1252 puts at 0x80..=0x9F; `None` marks bytes it leaves undefined.
 const CP1252_HIGH: [Option<char>; 32] = [
-    Some('€'), None, Some('‚'), Some('ƒ'), Some('„'), Some('…'), Some('†'), Some('‡'),
-    Some('ˆ'), Some('‰'), Some('Š'), Some('‹'), Some('Œ'), None, Some('Ž'), None,
-    None, Some('‘'), Some('’'), Some('“'), Some('”'), Some('•'), Some('–'), Some('—'),
-    Some('˜'), Some('™'), Some('š'), Some('›'), Some('œ'), None, Some('ž'), Some('Ÿ'),
+    Some('€'),
+    None,
+    Some('‚'),
+    Some('ƒ'),
+    Some('„'),
+    Some('…'),
+    Some('†'),
+    Some('‡'),
+    Some('ˆ'),
+    Some('‰'),
+    Some('Š'),
+    Some('‹'),
+    Some('Œ'),
+    None,
+    Some('Ž'),
+    None,
+    None,
+    Some('‘'),
+    Some('’'),
+    Some('“'),
+    Some('”'),
+    Some('•'),
+    Some('–'),
+    Some('—'),
+    Some('˜'),
+    Some('™'),
+    Some('š'),
+    Some('›'),
+    Some('œ'),
+    None,
+    Some('ž'),
+    Some('Ÿ'),
 ];
 
 fn windows_1252(bytes: &[u8]) -> Option<String> {
@@ -101,8 +132,14 @@ mod tests {
 
     #[test]
     fn reads_utf16_both_orders() {
-        let le: Vec<u8> = [0xFF, 0xFE].into_iter().chain("Kṛṣṇa".encode_utf16().flat_map(u16::to_le_bytes)).collect();
-        let be: Vec<u8> = [0xFE, 0xFF].into_iter().chain("Kṛṣṇa".encode_utf16().flat_map(u16::to_be_bytes)).collect();
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("Kṛṣṇa".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain("Kṛṣṇa".encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
         assert_eq!(decode_text(&le, "x").unwrap().0, "Kṛṣṇa");
         assert_eq!(decode_text(&be, "x").unwrap().0, "Kṛṣṇa");
     }
@@ -119,7 +156,9 @@ mod tests {
 
     #[test]
     fn refuses_binary_and_undefined_bytes() {
-        let err = decode_text(b"RIFF\x00\x00WAVE", "talk.wav").unwrap_err().to_string();
+        let err = decode_text(b"RIFF\x00\x00WAVE", "talk.wav")
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("talk.wav: "), "{err}");
         assert!(err.contains("NUL"), "{err}");
         let err = decode_text(b"abc\x81def", "x.srt").unwrap_err().to_string();

@@ -1,0 +1,134 @@
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use clap::{Args, Subcommand};
+use shruti_core::subtitle::{parse_srt, write_srt};
+use shruti_core::{Lexicon, Segment, Transcript};
+
+use crate::input;
+
+/// Measure the engine's speed.
+#[derive(Subcommand)]
+pub enum Cmd {
+    /// Correct + flag throughput on a generated lecture SRT, beside the time to merely parse the
+    /// same file, in the same run, on one thread.
+    ///
+    /// Example: shruti bench correct --cues 100000
+    Correct(CorrectArgs),
+}
+
+#[derive(Args)]
+pub struct CorrectArgs {
+    /// Cues in the generated file.
+    #[arg(long, default_value_t = 100_000)]
+    cues: usize,
+    /// Timed runs; the fastest is reported.
+    #[arg(long, default_value_t = 3)]
+    runs: usize,
+}
+
+impl Cmd {
+    pub fn run(self, lexicon: Option<&Path>) -> Result<ExitCode> {
+        let Cmd::Correct(args) = self;
+        let engine = input::engine(lexicon)?;
+        let srt = write_srt(&generate(engine.lexicon(), args.cues));
+        let mb = srt.len() as f64 / 1e6;
+        let parse = fastest(args.runs, || {
+            let (t, _) = parse_srt(&srt, "bench.srt").expect("generated SRT parses");
+            std::hint::black_box(t.segments.len());
+        });
+        let (transcript, _) = parse_srt(&srt, "bench.srt")?;
+        let mut last = (0, 0);
+        let engine_time = fastest(args.runs, || {
+            let (corrected, analysis) = engine.correct(&transcript);
+            last = (analysis.corrections.len(), analysis.flags.len());
+            std::hint::black_box(corrected.segments.len());
+        });
+        let rate = |d: Duration| (args.cues as f64 / d.as_secs_f64(), mb / d.as_secs_f64());
+        let (pc, pm) = rate(parse);
+        let (ec, em) = rate(engine_time);
+        println!(
+            "generated SRT: {} cues, {:.1} MB; {} corrections, {} flags per run",
+            args.cues, mb, last.0, last.1
+        );
+        println!(
+            "parse only:       {:>8.1} ms  {:>10.0} cues/s  {:>7.1} MB/s",
+            parse.as_secs_f64() * 1e3,
+            pc,
+            pm
+        );
+        println!(
+            "correct + flag:   {:>8.1} ms  {:>10.0} cues/s  {:>7.1} MB/s",
+            engine_time.as_secs_f64() * 1e3,
+            ec,
+            em
+        );
+        println!(
+            "ratio: correct + flag takes {:.2}× the parse time",
+            engine_time.as_secs_f64() / parse.as_secs_f64()
+        );
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
+fn fastest(runs: usize, mut f: impl FnMut()) -> Duration {
+    (0..runs.max(1))
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed()
+        })
+        .min()
+        .unwrap_or_default()
+}
+
+/// A lecture-like transcript: English sentences with anglicised Sanskrit terms, false friends, an
+/// occasional misspelling and recited verse, from a fixed seed so every run sees the same text.
+fn generate(lexicon: &Lexicon, cues: usize) -> Transcript {
+    const ENGLISH: &[&str] = &[
+        "and so the teacher explains that",
+        "we sat down at home after the drama",
+        "this is the whole point of the chapter",
+        "when the mind becomes still, then",
+        "the man with the guitar was a diva",
+        "as we discussed last week in the panorama of",
+        "you have to understand the context of",
+        "it is said that",
+    ];
+    const RECITED: &[&str] = &[
+        "karmanye vadhikaraste ma phaleshu kadachana",
+        "yada yada hi dharmasya glanir bhavati bharata",
+        "Krushna says to Arjoon",
+    ];
+    let terms: Vec<&str> = lexicon
+        .entries()
+        .iter()
+        .flat_map(|e| e.variants.iter().map(String::as_str))
+        .collect();
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    let segments = (0..cues)
+        .map(|i| {
+            let text = if next(50) == 0 {
+                RECITED[next(RECITED.len())].to_owned()
+            } else {
+                format!(
+                    "{} {} {}.",
+                    ENGLISH[next(ENGLISH.len())],
+                    terms[next(terms.len())],
+                    ENGLISH[next(ENGLISH.len())]
+                )
+            };
+            let start = i as u64 * 3000;
+            Segment::new(start, start + 2500, text)
+        })
+        .collect();
+    Transcript { segments }
+}

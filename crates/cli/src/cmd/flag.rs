@@ -1,0 +1,95 @@
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::Args;
+use serde::Serialize;
+use shruti_core::{Flag, FlagKind};
+
+use crate::input;
+
+/// List what the expert should review: near-misses, unknown Sanskrit-looking words, recited
+/// verses, doubtful known terms, each with ranked suggestions.
+///
+/// Example: shruti flag lecture.srt --json > flags.json
+#[derive(Args)]
+pub struct Cmd {
+    /// The subtitle file to check (.srt or .vtt).
+    input: PathBuf,
+    /// Print a JSON array of flags instead of a table.
+    #[arg(long)]
+    json: bool,
+    /// Only flags of these kinds (comma-separated: known-variant, fuzzy, low-confidence,
+    /// unknown-term, verse).
+    #[arg(long, value_delimiter = ',')]
+    kind: Vec<String>,
+}
+
+/// A flag as printed: the cue number (1-based) beside the engine's fields.
+#[derive(Serialize)]
+struct Printed<'a> {
+    cue: usize,
+    #[serde(flatten)]
+    flag: &'a Flag,
+}
+
+impl Cmd {
+    pub fn run(self, lexicon: Option<&Path>) -> Result<ExitCode> {
+        let kinds: Vec<FlagKind> = self
+            .kind
+            .iter()
+            .map(|k| parse_kind(k))
+            .collect::<Result<_>>()?;
+        let engine = input::engine(lexicon)?;
+        let (transcript, _) = input::read_transcript(&self.input)?;
+        let analysis = engine.analyze(&transcript);
+        let flags: Vec<Printed> = analysis
+            .flags
+            .iter()
+            .filter(|f| kinds.is_empty() || kinds.contains(&f.kind))
+            .map(|flag| Printed {
+                cue: flag.segment + 1,
+                flag,
+            })
+            .collect();
+        if self.json {
+            println!("{}", serde_json::to_string_pretty(&flags)?);
+        } else {
+            for p in &flags {
+                let f = p.flag;
+                let suggestions: Vec<String> = f
+                    .suggestions
+                    .iter()
+                    .map(|s| format!("{} ({:.2})", s.text, s.score))
+                    .collect();
+                let verse = f
+                    .verse
+                    .as_ref()
+                    .map(|v| format!(" [{} {}]", v.work, v.reference))
+                    .unwrap_or_default();
+                println!(
+                    "cue {:>4} {:>9} ms  {:<14} {:.2}  {:?} → {}{verse}",
+                    p.cue,
+                    f.start_ms,
+                    f.kind.name(),
+                    f.score,
+                    f.surface,
+                    if suggestions.is_empty() {
+                        "?".to_owned()
+                    } else {
+                        suggestions.join(", ")
+                    }
+                );
+            }
+            eprintln!("{} flag(s)", flags.len());
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
+fn parse_kind(name: &str) -> Result<FlagKind> {
+    [FlagKind::KnownVariant, FlagKind::Fuzzy, FlagKind::LowConfidence, FlagKind::UnknownTerm, FlagKind::Verse]
+        .into_iter()
+        .find(|k| k.name() == name)
+        .ok_or_else(|| anyhow::anyhow!("unknown flag kind {name:?}: use known-variant, fuzzy, low-confidence, unknown-term or verse"))
+}

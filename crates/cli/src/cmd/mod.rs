@@ -1,0 +1,49 @@
+//! The subcommands, one file each.
+
+mod bench;
+mod correct;
+mod eval;
+mod flag;
+mod lexicon;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+/// Shruti: accurate Sanskrit terms in lecture subtitles.
+#[derive(Parser)]
+#[command(name = "shruti", version, about, long_about = None)]
+pub struct Cli {
+    /// Use the lexicon files (*.toml) in this folder instead of the bundled lexicon.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub lexicon: Option<PathBuf>,
+    /// Log what the engine does (or set SHRUTI_LOG=debug).
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Correct(correct::Cmd),
+    Flag(flag::Cmd),
+    #[command(subcommand)]
+    Lexicon(lexicon::Cmd),
+    Eval(eval::Cmd),
+    #[command(subcommand)]
+    Bench(bench::Cmd),
+}
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let lexicon = cli.lexicon.as_deref();
+    match cli.command {
+        Command::Correct(cmd) => cmd.run(lexicon),
+        Command::Flag(cmd) => cmd.run(lexicon),
+        Command::Lexicon(cmd) => cmd.run(lexicon),
+        Command::Eval(cmd) => cmd.run(lexicon),
+        Command::Bench(cmd) => cmd.run(lexicon),
+    }
+}
