@@ -29,22 +29,14 @@ pub fn lexicon(dir: Option<&Path>) -> Result<Lexicon> {
         .map(|p| {
             Ok((
                 p.display().to_string(),
-                std::fs::read_to_string(p)
-                    .with_context(|| format!("cannot read {}", p.display()))?,
+                std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?,
             ))
         })
         .collect::<Result<_>>()?;
-    let borrowed: Vec<(&str, &str)> = sources
-        .iter()
-        .map(|(n, t)| (n.as_str(), t.as_str()))
-        .collect();
+    let borrowed: Vec<(&str, &str)> = sources.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
     Lexicon::load(&borrowed).map_err(|errors| {
         let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        anyhow::anyhow!(
-            "the lexicon has {} problem(s):\n{}",
-            errors.len(),
-            shown.join("\n")
-        )
+        anyhow::anyhow!("the lexicon has {} problem(s):\n{}", errors.len(), shown.join("\n"))
     })
 }
 

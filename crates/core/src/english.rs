@@ -1,16 +1,23 @@
 //! Ordinary English words, so they are never "corrected" into Sanskrit (sat, man, drama, guitar).
 
-use rustc_hash::FxHashSet;
+use rustc_hash::FxHashMap;
 
 /// A set of English words, read from a word list with one word per line.
 #[derive(Debug, Clone, Default)]
 pub struct EnglishWords {
-    /// Words the list writes in lowercase: common nouns, verbs and naturalised loanwords
-    /// (karma, yoga, guru), which Shruti never changes on their own.
-    common: FxHashSet<Box<str>>,
-    /// Every word, lowercased, proper names included (Smith, Boston): not Sanskrit-looking
-    /// unknowns even when capitalised.
-    all: FxHashSet<Box<str>>,
+    /// Every word, lowercased, with what kind of word the list makes it.
+    words: FxHashMap<Box<str>, Kind>,
+}
+
+/// What the list says of a word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Written in lowercase: a common noun, verb or naturalised loanword (karma, yoga, guru),
+    /// which Shruti never changes on its own.
+    Common,
+    /// Only capitalised: a proper name (Smith, Boston); not a Sanskrit-looking unknown, but
+    /// not protected from correction either (Krishna is in the list).
+    Name,
 }
 
 /// The bundled list: Debian's wamerican (SCOWL size 50), see `lexicons/english/LICENSE.txt`.
@@ -19,19 +26,16 @@ pub const BUNDLED_ENGLISH: &str = include_str!("../../../lexicons/english/americ
 impl EnglishWords {
     /// Reads a word list; lines starting with `#` and possessive forms are ignored.
     pub fn from_list(text: &str) -> Self {
-        let mut words = EnglishWords::default();
-        for word in text
-            .lines()
-            .map(str::trim)
-            .filter(|w| !w.is_empty() && !w.starts_with('#') && !w.contains('\''))
-        {
+        let mut words: FxHashMap<Box<str>, Kind> = FxHashMap::default();
+        for word in text.lines().map(str::trim).filter(|w| !w.is_empty() && !w.starts_with('#') && !w.contains('\'')) {
             let lower = word.to_lowercase();
-            if lower == word {
-                words.common.insert(word.into());
+            let kind = if lower == word { Kind::Common } else { Kind::Name };
+            let slot = words.entry(lower.into_boxed_str()).or_insert(kind);
+            if kind == Kind::Common {
+                *slot = Kind::Common;
             }
-            words.all.insert(lower.into_boxed_str());
         }
-        words
+        EnglishWords { words }
     }
 
     /// The bundled word list.
@@ -41,20 +45,28 @@ impl EnglishWords {
 
     /// Whether `lower` (already lowercased) is a common English word.
     pub fn is_common(&self, lower: &str) -> bool {
-        self.common.contains(lower)
+        self.words.get(lower) == Some(&Kind::Common)
     }
 
     /// Whether `lower` (already lowercased) is any English word, proper names included.
     pub fn is_known(&self, lower: &str) -> bool {
-        self.all.contains(lower)
+        self.words.contains_key(lower)
     }
 
     /// Whether `lower` is a common English word or the regular plural of one.
     pub fn is_common_or_plural(&self, lower: &str) -> bool {
-        self.is_common(lower)
-            || lower
-                .strip_suffix('s')
-                .is_some_and(|base| self.is_common(base))
+        self.classify(lower).0
+    }
+
+    /// `(common or plural of common, known)` for `lower` in one or two lookups.
+    pub fn classify(&self, lower: &str) -> (bool, bool) {
+        match self.words.get(lower) {
+            Some(Kind::Common) => (true, true),
+            found => {
+                let plural = lower.strip_suffix('s').is_some_and(|base| self.is_common(base));
+                (plural, plural || found.is_some())
+            }
+        }
     }
 }
 
@@ -73,9 +85,7 @@ mod tests {
     #[test]
     fn bundled_list_protects_false_friends() {
         let words = EnglishWords::bundled();
-        for w in [
-            "sat", "man", "drama", "home", "diva", "guitar", "karma", "yoga", "panorama",
-        ] {
+        for w in ["sat", "man", "drama", "home", "diva", "guitar", "karma", "yoga", "panorama"] {
             assert!(words.is_common(w), "{w}");
         }
         assert!(!words.is_common("arjuna") && !words.is_common("rama"));

@@ -48,17 +48,11 @@ pub struct Warning {
 
 impl Warning {
     pub(crate) fn at(line: usize, message: impl Into<String>) -> Self {
-        Warning {
-            line: Some(line),
-            message: message.into(),
-        }
+        Warning { line: Some(line), message: message.into() }
     }
 
     pub(crate) fn whole(message: impl Into<String>) -> Self {
-        Warning {
-            line: None,
-            message: message.into(),
-        }
+        Warning { line: None, message: message.into() }
     }
 }
 

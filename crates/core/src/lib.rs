@@ -29,9 +29,7 @@ pub use engine::{Config, Engine, EngineBuilder};
 pub use english::EnglishWords;
 pub use error::{Error, Result, Warning};
 pub use lexicon::Lexicon;
-pub use report::{
-    Analysis, Correction, Flag, FlagKind, Reason, Suggestion, SuggestionSource, VerseMatch,
-};
+pub use report::{Analysis, Correction, Flag, FlagKind, Reason, Suggestion, SuggestionSource, VerseMatch};
 pub use transcript::{Segment, Transcript, Word};
 pub use verse::{VerseCorpus, VerseIndex};
 

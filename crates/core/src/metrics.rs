@@ -53,10 +53,7 @@ impl Recall {
 /// Words of a text for WER: split at whitespace and hyphens, punctuation trimmed, lowercased.
 pub fn words(text: &str) -> Vec<String> {
     text.split(|c: char| c.is_whitespace() || c == '-')
-        .map(|w| {
-            w.trim_matches(|c: char| !c.is_alphanumeric())
-                .to_lowercase()
-        })
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
         .filter(|w| !w.is_empty())
         .collect()
 }
@@ -64,26 +61,14 @@ pub fn words(text: &str) -> Vec<String> {
 /// Word error counts of `hypothesis` against `reference`.
 pub fn wer(reference: &str, hypothesis: &str) -> ErrorRate {
     let (r, h) = (words(reference), words(hypothesis));
-    ErrorRate {
-        edits: edit_distance(&r, &h),
-        reference_len: r.len(),
-    }
+    ErrorRate { edits: edit_distance(&r, &h), reference_len: r.len() }
 }
 
 /// Character error counts (over characters, whitespace runs as one space).
 pub fn cer(reference: &str, hypothesis: &str) -> ErrorRate {
-    let norm = |s: &str| {
-        s.split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .chars()
-            .collect::<Vec<char>>()
-    };
+    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").chars().collect::<Vec<char>>();
     let (r, h) = (norm(reference), norm(hypothesis));
-    ErrorRate {
-        edits: edit_distance(&r, &h),
-        reference_len: r.len(),
-    }
+    ErrorRate { edits: edit_distance(&r, &h), reference_len: r.len() }
 }
 
 fn edit_distance<T: PartialEq>(a: &[T], b: &[T]) -> usize {
@@ -92,9 +77,7 @@ fn edit_distance<T: PartialEq>(a: &[T], b: &[T]) -> usize {
         let mut diag = row[0];
         row[0] = i + 1;
         for (j, y) in b.iter().enumerate() {
-            let next = (diag + usize::from(x != y))
-                .min(row[j] + 1)
-                .min(row[j + 1] + 1);
+            let next = (diag + usize::from(x != y)).min(row[j] + 1).min(row[j + 1] + 1);
             diag = row[j + 1];
             row[j + 1] = next;
         }
@@ -115,9 +98,7 @@ fn align(a: &[String], b: &[String]) -> Vec<Option<usize>> {
     }
     for i in 1..=n {
         for j in 1..=m {
-            d[i][j] = (d[i - 1][j - 1] + usize::from(a[i - 1] != b[j - 1]))
-                .min(d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1);
+            d[i][j] = (d[i - 1][j - 1] + usize::from(a[i - 1] != b[j - 1])).min(d[i - 1][j] + 1).min(d[i][j - 1] + 1);
         }
     }
     let mut out = vec![None; n];
@@ -178,8 +159,7 @@ impl TermScores {
                 let out = asr_to_out[i].map(|k| output[k].as_str());
                 if out != Some(asr[i].as_str()) {
                     self.over_corrections += 1;
-                    self.over_corrected
-                        .push(format!("{} → {}", asr[i], out.unwrap_or("∅")));
+                    self.over_corrected.push(format!("{} → {}", asr[i], out.unwrap_or("∅")));
                 }
             }
         }
@@ -192,15 +172,8 @@ impl TermScores {
             if out == Some(reference[j].as_str()) {
                 self.term_recall.found += 1;
             } else {
-                let heard = asr_to_ref
-                    .iter()
-                    .position(|&x| x == Some(j))
-                    .map_or("∅", |i| asr[i].as_str());
-                self.missed.push(format!(
-                    "{heard} → {} (want {})",
-                    out.unwrap_or("∅"),
-                    reference[j]
-                ));
+                let heard = asr_to_ref.iter().position(|&x| x == Some(j)).map_or("∅", |i| asr[i].as_str());
+                self.missed.push(format!("{heard} → {} (want {})", out.unwrap_or("∅"), reference[j]));
             }
         }
         for w in output.iter().filter(|w| !w.is_ascii()) {
@@ -235,10 +208,7 @@ mod tests {
 
     #[test]
     fn error_rates() {
-        assert_eq!(
-            wer("Kṛṣṇa speaks to Arjuna", "Krishna speaks to Arjun").edits,
-            2
-        );
+        assert_eq!(wer("Kṛṣṇa speaks to Arjuna", "Krishna speaks to Arjun").edits, 2);
         assert_eq!(wer("a b c", "a b c").edits, 0);
         assert_eq!(wer("a b c", "a c").edits, 1);
         assert_eq!(cer("abc", "abd").edits, 1);
@@ -255,17 +225,10 @@ mod tests {
         });
         assert_eq!(s.term_recall, Recall { found: 2, total: 3 });
         assert_eq!(s.over_corrections, 0);
-        s.add(CueTriple {
-            asr: "the drama at home",
-            reference: "the drama at home",
-            output: "the Rāma at home",
-        });
+        s.add(CueTriple { asr: "the drama at home", reference: "the drama at home", output: "the Rāma at home" });
         assert_eq!(s.over_corrections, 1);
         assert_eq!(s.over_corrected, vec!["drama → rāma"]);
         assert_eq!(s.iast_compliance, Recall { found: 2, total: 2 });
-        assert_eq!(
-            s.missed,
-            vec!["kurukshetra → kurukshetra (want kurukṣetra)"]
-        );
+        assert_eq!(s.missed, vec!["kurukshetra → kurukshetra (want kurukṣetra)"]);
     }
 }

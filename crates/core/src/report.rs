@@ -221,8 +221,7 @@ impl Analysis {
         }));
         all.corrections.sort_by_key(|c| (c.segment, c.range.start));
         // Flags never overlap corrections, and verse flags never overlap word flags.
-        all.corrections
-            .dedup_by(|b, a| a.segment == b.segment && b.range.start < a.range.end);
+        all.corrections.dedup_by(|b, a| a.segment == b.segment && b.range.start < a.range.end);
         all.apply(transcript)
     }
 }

@@ -46,13 +46,6 @@ pub struct Word {
 impl Segment {
     /// A segment with only times and text.
     pub fn new(start_ms: u64, end_ms: u64, text: impl Into<String>) -> Self {
-        Segment {
-            id: None,
-            start_ms,
-            end_ms,
-            text: text.into(),
-            settings: None,
-            words: None,
-        }
+        Segment { id: None, start_ms, end_ms, text: text.into(), settings: None, words: None }
     }
 }

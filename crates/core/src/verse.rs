@@ -9,10 +9,8 @@ use crate::engine::skeleton::{skeleton_into, SkeletonMode};
 use crate::error::Error;
 
 /// The bundled verse files as `(file name, TOML text)`.
-pub const BUNDLED_VERSES: &[(&str, &str)] = &[(
-    "bhagavad-gita.toml",
-    include_str!("../../../lexicons/verses/bhagavad-gita.toml"),
-)];
+pub const BUNDLED_VERSES: &[(&str, &str)] =
+    &[("bhagavad-gita.toml", include_str!("../../../lexicons/verses/bhagavad-gita.toml"))];
 
 /// One verse.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -46,23 +44,14 @@ impl VerseCorpus {
     pub fn from_toml(name: &str, text: &str) -> Result<Self, Error> {
         let corpus: VerseCorpus = toml::from_str(text).map_err(|e| Error::Lexicon {
             source_name: name.to_owned(),
-            line: e
-                .span()
-                .map_or(1, |s| text[..s.start].matches('\n').count() + 1),
+            line: e.span().map_or(1, |s| text[..s.start].matches('\n').count() + 1),
             message: e.message().trim().to_owned(),
         })?;
-        if let Some(v) = corpus
-            .verses
-            .iter()
-            .find(|v| v.deva.len() != v.iast.len() || v.deva.is_empty())
-        {
+        if let Some(v) = corpus.verses.iter().find(|v| v.deva.len() != v.iast.len() || v.deva.is_empty()) {
             return Err(Error::Lexicon {
                 source_name: name.to_owned(),
                 line: 1,
-                message: format!(
-                    "verse {} needs as many IAST lines as Devanagari lines",
-                    v.reference
-                ),
+                message: format!("verse {} needs as many IAST lines as Devanagari lines", v.reference),
             });
         }
         Ok(corpus)
@@ -73,8 +62,7 @@ impl VerseCorpus {
         BUNDLED_VERSES
             .iter()
             .map(|(name, text)| {
-                Self::from_toml(name, text)
-                    .unwrap_or_else(|e| panic!("bundled verses are invalid: {e}"))
+                Self::from_toml(name, text).unwrap_or_else(|e| panic!("bundled verses are invalid: {e}"))
             })
             .collect()
     }
@@ -126,23 +114,14 @@ impl VerseIndex {
                     skeleton_into(line, SkeletonMode::Stream, &mut folded, &mut skel);
                     four_grams(&skel, &mut grams);
                     let id = lines.len() as u32;
-                    lines.push(LineRef {
-                        corpus: c as u16,
-                        verse: v as u32,
-                        line: l as u8,
-                        grams: grams.len() as u16,
-                    });
+                    lines.push(LineRef { corpus: c as u16, verse: v as u32, line: l as u8, grams: grams.len() as u16 });
                     for &g in &grams {
                         postings.entry(g).or_default().push(id);
                     }
                 }
             }
         }
-        VerseIndex {
-            corpora,
-            lines,
-            postings,
-        }
+        VerseIndex { corpora, lines, postings }
     }
 
     /// The bundled corpora, indexed.
@@ -163,65 +142,83 @@ impl VerseIndex {
     /// The verse recited in `text`, if one is: the best-covered half-verse and any other half of
     /// the same verse that is also covered.
     pub fn find(&self, text: &str) -> Option<VerseHit<'_>> {
-        let mut skel = String::new();
-        skeleton_into(text, SkeletonMode::Stream, &mut Vec::new(), &mut skel);
-        let mut grams = Vec::new();
-        four_grams(&skel, &mut grams);
-        let mut shared: FxHashMap<u32, u16> = FxHashMap::default();
-        for g in &grams {
+        self.find_with(text, &mut VerseScratch::default())
+    }
+
+    /// [`find`](Self::find) with buffers reused across calls.
+    pub fn find_with(&self, text: &str, s: &mut VerseScratch) -> Option<VerseHit<'_>> {
+        skeleton_into(text, SkeletonMode::Stream, &mut s.folded, &mut s.skel);
+        four_grams(&s.skel, &mut s.grams);
+        s.shared.resize(self.lines.len(), 0);
+        for g in &s.grams {
             for &line in self.postings.get(g).map(Vec::as_slice).unwrap_or_default() {
-                *shared.entry(line).or_default() += 1;
+                if s.shared[line as usize] == 0 {
+                    s.touched.push(line);
+                }
+                s.shared[line as usize] += 1;
             }
         }
-        let coverage =
-            |line: u32, n: u16| f32::from(n) / f32::from(self.lines[line as usize].grams.max(1));
-        let (&best, &n) = shared
-            .iter()
-            .filter(|(_, &n)| usize::from(n) >= MIN_SHARED)
-            .max_by(|a, b| {
-                coverage(*a.0, *a.1)
-                    .total_cmp(&coverage(*b.0, *b.1))
-                    .then(b.0.cmp(a.0))
-            })?;
-        let best_coverage = coverage(best, n);
-        if best_coverage < MIN_COVERAGE {
-            return None;
+        let coverage = |line: u32, n: u16| f32::from(n) / f32::from(self.lines[line as usize].grams.max(1));
+        let mut best: Option<(u32, f32)> = None;
+        for &line in &s.touched {
+            let n = s.shared[line as usize];
+            let c = coverage(line, n);
+            if usize::from(n) >= MIN_SHARED
+                && c >= MIN_COVERAGE
+                && best.is_none_or(|(b, bc)| c > bc || c == bc && line < b)
+            {
+                best = Some((line, c));
+            }
         }
-        let at = self.lines[best as usize];
-        let mut lines: Vec<usize> = shared
-            .iter()
-            .filter(|(&l, &n)| {
-                let r = self.lines[l as usize];
-                r.corpus == at.corpus
-                    && r.verse == at.verse
-                    && usize::from(n) >= MIN_SHARED
-                    && coverage(l, n) >= MIN_COVERAGE
-            })
-            .map(|(&l, _)| usize::from(self.lines[l as usize].line))
-            .collect();
-        lines.sort_unstable();
-        let corpus = &self.corpora[usize::from(at.corpus)];
-        Some(VerseHit {
-            work: &corpus.work,
-            verse: &corpus.verses[at.verse as usize],
-            lines,
-            coverage: best_coverage.min(1.0),
-        })
+        let hit = best.map(|(line, best_coverage)| {
+            let at = self.lines[line as usize];
+            let mut lines: Vec<usize> = s
+                .touched
+                .iter()
+                .filter(|&&l| {
+                    let r = self.lines[l as usize];
+                    let n = s.shared[l as usize];
+                    r.corpus == at.corpus
+                        && r.verse == at.verse
+                        && usize::from(n) >= MIN_SHARED
+                        && coverage(l, n) >= MIN_COVERAGE
+                })
+                .map(|&l| usize::from(self.lines[l as usize].line))
+                .collect();
+            lines.sort_unstable();
+            let corpus = &self.corpora[usize::from(at.corpus)];
+            VerseHit {
+                work: &corpus.work,
+                verse: &corpus.verses[at.verse as usize],
+                lines,
+                coverage: best_coverage.min(1.0),
+            }
+        });
+        for &line in &s.touched {
+            s.shared[line as usize] = 0;
+        }
+        s.touched.clear();
+        hit
     }
+}
+
+/// Buffers for [`VerseIndex::find_with`].
+#[derive(Default)]
+pub struct VerseScratch {
+    folded: Vec<u8>,
+    skel: String,
+    grams: Vec<u32>,
+    /// Shared 4-grams per line; zero outside `touched`.
+    shared: Vec<u16>,
+    touched: Vec<u32>,
 }
 
 impl VerseIndex {
     /// The 4-grams of the half-verses a hit found.
     pub(crate) fn grams_of_lines(&self, hit: &VerseHit) -> Vec<u32> {
-        let (mut folded, mut skel, mut grams, mut all) =
-            (Vec::new(), String::new(), Vec::new(), Vec::new());
+        let (mut folded, mut skel, mut grams, mut all) = (Vec::new(), String::new(), Vec::new(), Vec::new());
         for &l in &hit.lines {
-            skeleton_into(
-                &hit.verse.iast[l],
-                SkeletonMode::Stream,
-                &mut folded,
-                &mut skel,
-            );
+            skeleton_into(&hit.verse.iast[l], SkeletonMode::Stream, &mut folded, &mut skel);
             four_grams(&skel, &mut grams);
             all.extend_from_slice(&grams);
         }
@@ -244,11 +241,7 @@ impl VerseIndex {
 /// The distinct 4-grams of an ASCII skeleton, packed into `u32`s.
 fn four_grams(skel: &str, out: &mut Vec<u32>) {
     out.clear();
-    out.extend(
-        skel.as_bytes()
-            .windows(4)
-            .map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]])),
-    );
+    out.extend(skel.as_bytes().windows(4).map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]])));
     out.sort_unstable();
     out.dedup();
 }
@@ -266,13 +259,8 @@ mod tests {
         let corpora = VerseCorpus::bundled();
         assert_eq!(corpora[0].work, "Bhagavad Gītā");
         assert_eq!(corpora[0].verses.len(), 701);
-        let per_chapter = |c: &str| {
-            corpora[0]
-                .verses
-                .iter()
-                .filter(|v| v.reference.split('.').next() == Some(c))
-                .count()
-        };
+        let per_chapter =
+            |c: &str| corpora[0].verses.iter().filter(|v| v.reference.split('.').next() == Some(c)).count();
         assert_eq!(per_chapter("2"), 72);
         assert_eq!(per_chapter("18"), 78);
     }
@@ -292,17 +280,12 @@ mod tests {
         let index = index();
         for (text, want) in [
             ("Karmanye vadhikaraste, ma phaleshu kadachana", "2.47"),
-            (
-                "As Krishna says, yada yada hi dharmasya glanir bhavati bharata",
-                "4.7",
-            ),
+            ("As Krishna says, yada yada hi dharmasya glanir bhavati bharata", "4.7"),
             ("dharma kshetre kuru kshetre samaveta yuyutsavah", "1.1"),
             ("paritranaya sadhunam vinashaya cha dushkritam", "4.8"),
             ("sarva dharman parityajya mam ekam sharanam vraja", "18.66"),
         ] {
-            let hit = index
-                .find(text)
-                .unwrap_or_else(|| panic!("no verse for {text}"));
+            let hit = index.find(text).unwrap_or_else(|| panic!("no verse for {text}"));
             assert_eq!(hit.verse.reference, want, "{text}");
         }
     }

@@ -49,26 +49,15 @@ impl Cmd {
         let rate = |d: Duration| (args.cues as f64 / d.as_secs_f64(), mb / d.as_secs_f64());
         let (pc, pm) = rate(parse);
         let (ec, em) = rate(engine_time);
-        println!(
-            "generated SRT: {} cues, {:.1} MB; {} corrections, {} flags per run",
-            args.cues, mb, last.0, last.1
-        );
-        println!(
-            "parse only:       {:>8.1} ms  {:>10.0} cues/s  {:>7.1} MB/s",
-            parse.as_secs_f64() * 1e3,
-            pc,
-            pm
-        );
+        println!("generated SRT: {} cues, {:.1} MB; {} corrections, {} flags per run", args.cues, mb, last.0, last.1);
+        println!("parse only:       {:>8.1} ms  {:>10.0} cues/s  {:>7.1} MB/s", parse.as_secs_f64() * 1e3, pc, pm);
         println!(
             "correct + flag:   {:>8.1} ms  {:>10.0} cues/s  {:>7.1} MB/s",
             engine_time.as_secs_f64() * 1e3,
             ec,
             em
         );
-        println!(
-            "ratio: correct + flag takes {:.2}× the parse time",
-            engine_time.as_secs_f64() / parse.as_secs_f64()
-        );
+        println!("ratio: correct + flag takes {:.2}× the parse time", engine_time.as_secs_f64() / parse.as_secs_f64());
         Ok(ExitCode::SUCCESS)
     }
 }
@@ -102,11 +91,7 @@ fn generate(lexicon: &Lexicon, cues: usize) -> Transcript {
         "yada yada hi dharmasya glanir bhavati bharata",
         "Krushna says to Arjoon",
     ];
-    let terms: Vec<&str> = lexicon
-        .entries()
-        .iter()
-        .flat_map(|e| e.variants.iter().map(String::as_str))
-        .collect();
+    let terms: Vec<&str> = lexicon.entries().iter().flat_map(|e| e.variants.iter().map(String::as_str)).collect();
     let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut next = move |n: usize| {
         state ^= state << 13;

@@ -27,8 +27,7 @@ impl Cmd {
         let engine = input::engine(lexicon)?;
         let (transcript, format) = input::read_transcript(&self.input)?;
         let (corrected, analysis) = engine.correct(&transcript);
-        let out_format =
-            SubtitleFormat::from_extension(&self.output.to_string_lossy()).unwrap_or(format);
+        let out_format = SubtitleFormat::from_extension(&self.output.to_string_lossy()).unwrap_or(format);
         std::fs::write(&self.output, write_subtitles(&corrected, out_format))
             .with_context(|| format!("cannot write {}", self.output.display()))?;
         if self.report {

@@ -76,10 +76,7 @@ impl Cmd {
         let engine = input::engine(lexicon)?;
         let mut report = Report::default();
         for asr_path in golden_files(&self.dir)? {
-            let stem = asr_path
-                .to_string_lossy()
-                .trim_end_matches(".asr.srt")
-                .to_owned();
+            let stem = asr_path.to_string_lossy().trim_end_matches(".asr.srt").to_owned();
             let ref_path = PathBuf::from(format!("{stem}.ref.srt"));
             let (asr, _) = input::read_transcript(&asr_path)?;
             let (reference, _) = input::read_transcript(&ref_path)?;
@@ -104,11 +101,7 @@ impl Cmd {
                 if verses.iter().any(|v| v.cue == i + 1) {
                     continue; // recitations are scored by verse identification
                 }
-                report.auto.add(CueTriple {
-                    asr: &seg.text,
-                    reference: want,
-                    output: &corrected.segments[i].text,
-                });
+                report.auto.add(CueTriple { asr: &seg.text, reference: want, output: &corrected.segments[i].text });
                 report.with_review.add(CueTriple {
                     asr: &seg.text,
                     reference: want,
@@ -125,12 +118,7 @@ impl Cmd {
                 if found {
                     report.verse_recall.found += 1;
                 } else {
-                    report.missed_verses.push(format!(
-                        "{}:{} (BG {})",
-                        asr_path.display(),
-                        v.cue,
-                        v.reference
-                    ));
+                    report.missed_verses.push(format!("{}:{} (BG {})", asr_path.display(), v.cue, v.reference));
                 }
             }
             for f in &analysis.flags {
@@ -141,10 +129,7 @@ impl Cmd {
             report.cues += asr.segments.len();
         }
         if report.files == 0 {
-            bail!(
-                "no golden pairs (*.asr.srt with *.ref.srt) in {}",
-                self.dir.display()
-            );
+            bail!("no golden pairs (*.asr.srt with *.ref.srt) in {}", self.dir.display());
         }
         if self.json {
             println!("{}", serde_json::to_string_pretty(&report)?);
@@ -152,32 +137,14 @@ impl Cmd {
             print_report(&report, self.details);
         }
         let mut failed = Vec::new();
-        if let Some(min) = self
-            .min_term_recall
-            .filter(|&m| report.with_review.term_recall.rate() < m)
-        {
-            failed.push(format!(
-                "term recall {:.3} < {min}",
-                report.with_review.term_recall.rate()
-            ));
+        if let Some(min) = self.min_term_recall.filter(|&m| report.with_review.term_recall.rate() < m) {
+            failed.push(format!("term recall {:.3} < {min}", report.with_review.term_recall.rate()));
         }
-        if let Some(max) = self
-            .max_over_corrections
-            .filter(|&m| report.auto.over_corrections > m)
-        {
-            failed.push(format!(
-                "over-corrections {} > {max}",
-                report.auto.over_corrections
-            ));
+        if let Some(max) = self.max_over_corrections.filter(|&m| report.auto.over_corrections > m) {
+            failed.push(format!("over-corrections {} > {max}", report.auto.over_corrections));
         }
-        if let Some(min) = self
-            .min_verse_recall
-            .filter(|&m| report.verse_recall.rate() < m)
-        {
-            failed.push(format!(
-                "verse-ID recall {:.3} < {min}",
-                report.verse_recall.rate()
-            ));
+        if let Some(min) = self.min_verse_recall.filter(|&m| report.verse_recall.rate() < m) {
+            failed.push(format!("verse-ID recall {:.3} < {min}", report.verse_recall.rate()));
         }
         if failed.is_empty() {
             Ok(ExitCode::SUCCESS)
@@ -202,10 +169,9 @@ fn expected_verses(path: &Path) -> Result<Vec<ExpectedVerse>> {
     if !path.exists() {
         return Ok(Vec::new());
     }
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let parsed: ExpectedVerses = toml::from_str(&text)
-        .with_context(|| format!("{} is not a verses file", path.display()))?;
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let parsed: ExpectedVerses =
+        toml::from_str(&text).with_context(|| format!("{} is not a verses file", path.display()))?;
     Ok(parsed.verse)
 }
 
@@ -217,33 +183,14 @@ fn print_report(r: &Report, details: bool) {
         ("after auto-correction", &r.corrected),
         ("after accepting top suggestions", &r.reviewed),
     ] {
-        println!(
-            "{name:<34} {:>8.4} {:>8.4}",
-            rates.wer.rate(),
-            rates.cer.rate()
-        );
+        println!("{name:<34} {:>8.4} {:>8.4}", rates.wer.rate(), rates.cer.rate());
     }
-    let recall = |s: &TermScores| {
-        format!(
-            "{:.4} ({}/{})",
-            s.term_recall.rate(),
-            s.term_recall.found,
-            s.term_recall.total
-        )
-    };
+    let recall =
+        |s: &TermScores| format!("{:.4} ({}/{})", s.term_recall.rate(), s.term_recall.found, s.term_recall.total);
     println!("term recall, auto-correction only:     {}", recall(&r.auto));
-    println!(
-        "term recall, with top suggestions:     {}",
-        recall(&r.with_review)
-    );
-    println!(
-        "over-corrections (auto):               {}",
-        r.auto.over_corrections
-    );
-    println!(
-        "over-corrections (with suggestions):   {}",
-        r.with_review.over_corrections
-    );
+    println!("term recall, with top suggestions:     {}", recall(&r.with_review));
+    println!("over-corrections (auto):               {}", r.auto.over_corrections);
+    println!("over-corrections (with suggestions):   {}", r.with_review.over_corrections);
     println!(
         "IAST compliance:                       {:.4} ({}/{})",
         r.auto.iast_compliance.rate(),
@@ -257,21 +204,12 @@ fn print_report(r: &Report, details: bool) {
         r.verse_recall.total
     );
     let flags: Vec<String> = r.flags.iter().map(|(k, n)| format!("{k} {n}")).collect();
-    println!(
-        "corrections: {}; flags: {}",
-        r.corrections,
-        flags.join(", ")
-    );
+    println!("corrections: {}; flags: {}", r.corrections, flags.join(", "));
     if details {
         for m in &r.with_review.missed {
             println!("  missed: {m}");
         }
-        for o in r
-            .auto
-            .over_corrected
-            .iter()
-            .chain(&r.with_review.over_corrected)
-        {
+        for o in r.auto.over_corrected.iter().chain(&r.with_review.over_corrected) {
             println!("  over-corrected: {o}");
         }
         for v in &r.missed_verses {

@@ -35,11 +35,7 @@ struct Printed<'a> {
 
 impl Cmd {
     pub fn run(self, lexicon: Option<&Path>) -> Result<ExitCode> {
-        let kinds: Vec<FlagKind> = self
-            .kind
-            .iter()
-            .map(|k| parse_kind(k))
-            .collect::<Result<_>>()?;
+        let kinds: Vec<FlagKind> = self.kind.iter().map(|k| parse_kind(k)).collect::<Result<_>>()?;
         let engine = input::engine(lexicon)?;
         let (transcript, _) = input::read_transcript(&self.input)?;
         let analysis = engine.analyze(&transcript);
@@ -47,26 +43,16 @@ impl Cmd {
             .flags
             .iter()
             .filter(|f| kinds.is_empty() || kinds.contains(&f.kind))
-            .map(|flag| Printed {
-                cue: flag.segment + 1,
-                flag,
-            })
+            .map(|flag| Printed { cue: flag.segment + 1, flag })
             .collect();
         if self.json {
             println!("{}", serde_json::to_string_pretty(&flags)?);
         } else {
             for p in &flags {
                 let f = p.flag;
-                let suggestions: Vec<String> = f
-                    .suggestions
-                    .iter()
-                    .map(|s| format!("{} ({:.2})", s.text, s.score))
-                    .collect();
-                let verse = f
-                    .verse
-                    .as_ref()
-                    .map(|v| format!(" [{} {}]", v.work, v.reference))
-                    .unwrap_or_default();
+                let suggestions: Vec<String> =
+                    f.suggestions.iter().map(|s| format!("{} ({:.2})", s.text, s.score)).collect();
+                let verse = f.verse.as_ref().map(|v| format!(" [{} {}]", v.work, v.reference)).unwrap_or_default();
                 println!(
                     "cue {:>4} {:>9} ms  {:<14} {:.2}  {:?} → {}{verse}",
                     p.cue,
@@ -74,11 +60,7 @@ impl Cmd {
                     f.kind.name(),
                     f.score,
                     f.surface,
-                    if suggestions.is_empty() {
-                        "?".to_owned()
-                    } else {
-                        suggestions.join(", ")
-                    }
+                    if suggestions.is_empty() { "?".to_owned() } else { suggestions.join(", ") }
                 );
             }
             eprintln!("{} flag(s)", flags.len());
@@ -91,5 +73,9 @@ fn parse_kind(name: &str) -> Result<FlagKind> {
     [FlagKind::KnownVariant, FlagKind::Fuzzy, FlagKind::LowConfidence, FlagKind::UnknownTerm, FlagKind::Verse]
         .into_iter()
         .find(|k| k.name() == name)
-        .ok_or_else(|| anyhow::anyhow!("unknown flag kind {name:?}: use known-variant, fuzzy, low-confidence, unknown-term or verse"))
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "unknown flag kind {name:?}: use known-variant, fuzzy, low-confidence, unknown-term or verse"
+            )
+        })
 }

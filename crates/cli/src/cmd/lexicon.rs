@@ -56,42 +56,16 @@ fn check(dir: Option<&Path>) -> Result<ExitCode> {
 
 fn stats(dir: Option<&Path>) -> Result<ExitCode> {
     let lexicon = input::lexicon(dir)?;
-    println!(
-        "{:<10} {:>7} {:>9} {:>8}",
-        "category", "entries", "variants", "suggest"
-    );
+    println!("{:<10} {:>7} {:>9} {:>8}", "category", "entries", "variants", "suggest");
     for category in Category::ALL {
-        let entries: Vec<_> = lexicon
-            .entries()
-            .iter()
-            .filter(|e| e.category == category)
-            .collect();
+        let entries: Vec<_> = lexicon.entries().iter().filter(|e| e.category == category).collect();
         let variants: usize = entries.iter().map(|e| e.variants.len()).sum();
-        let suggest = entries
-            .iter()
-            .filter(|e| e.policy == Policy::Suggest)
-            .count();
-        println!(
-            "{:<10} {:>7} {:>9} {:>8}",
-            category.name(),
-            entries.len(),
-            variants,
-            suggest
-        );
+        let suggest = entries.iter().filter(|e| e.policy == Policy::Suggest).count();
+        println!("{:<10} {:>7} {:>9} {:>8}", category.name(), entries.len(), variants, suggest);
     }
     let variants: usize = lexicon.entries().iter().map(|e| e.variants.len()).sum();
-    let suggest = lexicon
-        .entries()
-        .iter()
-        .filter(|e| e.policy == Policy::Suggest)
-        .count();
-    println!(
-        "{:<10} {:>7} {:>9} {:>8}",
-        "total",
-        lexicon.entries().len(),
-        variants,
-        suggest
-    );
+    let suggest = lexicon.entries().iter().filter(|e| e.policy == Policy::Suggest).count();
+    println!("{:<10} {:>7} {:>9} {:>8}", "total", lexicon.entries().len(), variants, suggest);
     let verses = VerseIndex::bundled();
     for corpus in verses.corpora() {
         println!("verses: {} ({} verses)", corpus.work, corpus.verses.len());
@@ -109,11 +83,7 @@ fn lookup(dir: Option<&Path>, word: &str) -> Result<ExitCode> {
             e.deva,
             e.category.name(),
             e.origin,
-            if e.policy == Policy::Suggest {
-                "suggest-only"
-            } else {
-                "auto"
-            }
+            if e.policy == Policy::Suggest { "suggest-only" } else { "auto" }
         );
         if !e.variants.is_empty() {
             println!("    variants: {}", e.variants.join(", "));
@@ -122,29 +92,14 @@ fn lookup(dir: Option<&Path>, word: &str) -> Result<ExitCode> {
             println!("    note: {note}");
         }
     }
-    let transcript = Transcript {
-        segments: vec![Segment::new(0, 0, word)],
-    };
+    let transcript = Transcript { segments: vec![Segment::new(0, 0, word)] };
     let analysis = engine.analyze(&transcript);
     for c in &analysis.corrections {
-        println!(
-            "engine: corrects {:?} → {:?} ({:.2})",
-            c.original, c.replacement, c.score
-        );
+        println!("engine: corrects {:?} → {:?} ({:.2})", c.original, c.replacement, c.score);
     }
     for f in &analysis.flags {
-        let s: Vec<String> = f
-            .suggestions
-            .iter()
-            .map(|s| format!("{} ({:.2})", s.text, s.score))
-            .collect();
-        println!(
-            "engine: flags {:?} as {} ({:.2}): {}",
-            f.surface,
-            f.kind.name(),
-            f.score,
-            s.join(", ")
-        );
+        let s: Vec<String> = f.suggestions.iter().map(|s| format!("{} ({:.2})", s.text, s.score)).collect();
+        println!("engine: flags {:?} as {} ({:.2}): {}", f.surface, f.kind.name(), f.score, s.join(", "));
     }
     if entries.is_empty() && analysis.corrections.is_empty() && analysis.flags.is_empty() {
         println!("no entry matches {word:?}, and the engine leaves it alone");

@@ -2,17 +2,18 @@
 
 use std::ops::Range;
 
+use rustc_hash::FxHashMap;
+
 use super::exact::{Hit, Source, Target};
 use super::fuzzy::Candidate;
-use super::scan::{apply_case, sentence_start, word_end, words, Scan};
+use super::scan::{apply_case, sentence_start, words, Scan};
 use super::shape::sanskrit_shape;
 use super::skeleton::{skeleton_into, SkeletonMode};
 use super::Engine;
 use crate::lexicon::{EntryId, Policy};
-use crate::report::{
-    Analysis, Correction, Flag, FlagKind, Reason, Suggestion, SuggestionSource, VerseMatch,
-};
+use crate::report::{Analysis, Correction, Flag, FlagKind, Reason, Suggestion, SuggestionSource, VerseMatch};
 use crate::transcript::Segment;
+use crate::verse::VerseScratch;
 
 /// Buffers reused from segment to segment.
 #[derive(Default)]
@@ -24,7 +25,10 @@ pub(crate) struct Scratch {
     folded: Vec<u8>,
     skel: String,
     candidates: Vec<Candidate>,
+    /// Sound-alike results by lowercased word: lectures repeat their terms.
+    sound_alikes: FxHashMap<String, (Vec<Candidate>, bool)>,
     probs: Vec<(Range<usize>, f32)>,
+    verse: VerseScratch,
 }
 
 /// A word of the normalised text and what the English list says of it.
@@ -57,22 +61,14 @@ pub(crate) fn segment(
     s: &mut Scratch,
     out: &mut Analysis,
 ) {
-    let ctx = Ctx {
-        engine,
-        index,
-        segment,
-        starts_sentence,
-    };
+    let ctx = Ctx { engine, index, segment, starts_sentence };
     s.scan.build(&segment.text);
     locate_words(segment, &mut s.probs);
     tokenize(engine, s);
 
     let verse = find_verse(&ctx, s);
-    let outside_verse = |r: &Range<usize>| {
-        verse
-            .as_ref()
-            .is_none_or(|v| r.end <= v.range.start || r.start >= v.range.end)
-    };
+    let outside_verse =
+        |r: &Range<usize>| verse.as_ref().is_none_or(|v| r.end <= v.range.start || r.start >= v.range.end);
 
     let mut outcomes = Vec::new();
     engine.exact.find(&s.scan.text, &mut s.hits);
@@ -128,28 +124,66 @@ fn locate_words(segment: &Segment, probs: &mut Vec<(Range<usize>, f32)>) {
 }
 
 fn min_prob(s: &Scratch, range: &Range<usize>) -> Option<f32> {
-    s.probs
-        .iter()
-        .filter(|(r, _)| r.start < range.end && range.start < r.end)
-        .map(|(_, p)| *p)
-        .reduce(f32::min)
+    s.probs.iter().filter(|(r, _)| r.start < range.end && range.start < r.end).map(|(_, p)| *p).reduce(f32::min)
 }
 
 fn tokenize(engine: &Engine, s: &mut Scratch) {
     s.tokens.clear();
     for (start, end) in words(&s.scan.text) {
-        s.lower.clear();
-        s.lower
-            .extend(s.scan.text[start..end].chars().flat_map(char::to_lowercase));
-        let english = engine.english.is_common_or_plural(&s.lower);
-        let known = english || engine.english.is_known(&s.lower);
-        s.tokens.push(Token {
-            start,
-            end,
-            english,
-            known,
-        });
+        lowercase_into(&s.scan.text[start..end], &mut s.lower);
+        let (english, known) = engine.english.classify(&s.lower);
+        s.tokens.push(Token { start, end, english, known });
     }
+}
+
+/// Lowercases `word` into `out`, without a per-character walk when it is ASCII.
+fn lowercase_into(word: &str, out: &mut String) {
+    out.clear();
+    if word.is_ascii() {
+        out.push_str(word);
+        out.make_ascii_lowercase();
+    } else {
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+}
+
+/// Entries that sound like `lower`: the word as a whole, then as an English plural, first by
+/// exact skeleton, then by edit distance. Returns the candidates and whether the plural matched.
+fn sound_alikes(
+    engine: &Engine,
+    lower: &str,
+    letters: usize,
+    folded: &mut Vec<u8>,
+    skel: &mut String,
+) -> (Vec<Candidate>, bool) {
+    let may_be_plural = lower.ends_with('s') && letters > 4;
+    let mut candidates = Vec::new();
+    for max_distance in [0, 2] {
+        for as_plural in [false, true] {
+            if as_plural && !may_be_plural {
+                continue;
+            }
+            let word = if as_plural { &lower[..lower.len() - 1] } else { lower };
+            skeleton_into(word, SkeletonMode::Word, folded, skel);
+            if skel.len() < 3 {
+                continue;
+            }
+            // Short skeletons allow fewer edits: one edit in four letters is another word.
+            let allowed = match skel.len() {
+                0..=4 => 0,
+                5..=6 => 1,
+                _ => 2,
+            };
+            engine.fuzzy.candidates(skel, max_distance.min(allowed), &mut candidates);
+            // A recogniser keeps a word's first sound far more often than not.
+            let first = skel.as_bytes()[0];
+            candidates.retain(|c| c.distance == 0 || engine.fuzzy.first_sound(c.entry) == Some(first));
+            if !candidates.is_empty() {
+                return (candidates, as_plural);
+            }
+        }
+    }
+    (candidates, false)
 }
 
 fn judge_exact(ctx: &Ctx, s: &Scratch, hit: &Hit) -> Option<Outcome> {
@@ -158,28 +192,19 @@ fn judge_exact(ctx: &Ctx, s: &Scratch, hit: &Hit) -> Option<Outcome> {
     let range = s.scan.original_range(hit.start, hit.end);
     let surface = &ctx.segment.text[range.clone()];
     let matched = &s.scan.text[hit.start..hit.end];
-    let tokens = s
-        .tokens
-        .iter()
-        .filter(|t| t.start >= hit.start && t.end <= hit.end);
+    let tokens = s.tokens.iter().filter(|t| t.start >= hit.start && t.end <= hit.end);
     let all_english = tokens.clone().all(|t| t.english);
     if all_english {
         // Ordinary English is left alone, unless a lone word is capitalised mid-sentence where a
         // name can stand ("Ram" the prince, not "ram" the animal).
-        let names: Vec<&Target> = targets
-            .iter()
-            .filter(|t| is_name(engine, t.entry))
-            .collect();
+        let names: Vec<&Target> = targets.iter().filter(|t| is_name(engine, t.entry)).collect();
         let capital_mid_sentence = !matched.contains(' ')
             && surface.starts_with(char::is_uppercase)
             && !sentence_start(&s.scan.text, hit.start, ctx.starts_sentence);
         if !capital_mid_sentence || names.is_empty() {
             return None;
         }
-        let suggestions = names
-            .iter()
-            .map(|t| suggestion(engine, t, surface, 0.5))
-            .collect();
+        let suggestions = names.iter().map(|t| suggestion(engine, t, surface, 0.5)).collect();
         return Some(Outcome::Flag(flag(
             ctx,
             range,
@@ -226,20 +251,11 @@ fn judge_exact(ctx: &Ctx, s: &Scratch, hit: &Hit) -> Option<Outcome> {
     let replacement = replacement(engine, &targets[0], surface);
     if replacement == surface && primary == 1 {
         // Already right; only the recogniser's doubt is worth a look.
-        return prob.filter(|&p| p < engine.config.low_confidence).map(|p| {
-            Outcome::Flag(flag(
-                ctx,
-                range,
-                FlagKind::LowConfidence,
-                1.0 - p,
-                reasons,
-                Vec::new(),
-            ))
-        });
+        return prob
+            .filter(|&p| p < engine.config.low_confidence)
+            .map(|p| Outcome::Flag(flag(ctx, range, FlagKind::LowConfidence, 1.0 - p, reasons, Vec::new())));
     }
-    let auto = score >= engine.config.auto_threshold
-        && entry.policy == Policy::Auto
-        && !surface.contains('<');
+    let auto = score >= engine.config.auto_threshold && entry.policy == Policy::Auto && !surface.contains('<');
     if auto {
         return Some(Outcome::Correct(Correction {
             segment: ctx.index,
@@ -253,24 +269,10 @@ fn judge_exact(ctx: &Ctx, s: &Scratch, hit: &Hit) -> Option<Outcome> {
     }
     let mut suggestions: Vec<Suggestion> = targets
         .iter()
-        .map(|t| {
-            suggestion(
-                engine,
-                t,
-                surface,
-                if t.source == best { score } else { score - 0.2 },
-            )
-        })
+        .map(|t| suggestion(engine, t, surface, if t.source == best { score } else { score - 0.2 }))
         .collect();
     suggestions.dedup_by(|a, b| a.text == b.text);
-    Some(Outcome::Flag(flag(
-        ctx,
-        range,
-        FlagKind::KnownVariant,
-        score,
-        reasons,
-        suggestions,
-    )))
+    Some(Outcome::Flag(flag(ctx, range, FlagKind::KnownVariant, score, reasons, suggestions)))
 }
 
 fn judge_word(ctx: &Ctx, s: &mut Scratch, t: &Token) -> Option<Outcome> {
@@ -282,53 +284,20 @@ fn judge_word(ctx: &Ctx, s: &mut Scratch, t: &Token) -> Option<Outcome> {
     let word = &s.scan.text[t.start..t.end];
     let letters = word.chars().count();
     if t.known || letters < 4 || !word.chars().all(char::is_alphabetic) {
-        let limit = if t.known {
-            config.english_low_confidence
-        } else {
-            config.low_confidence
-        };
+        let limit = if t.known { config.english_low_confidence } else { config.low_confidence };
         return low(limit).map(|p| Outcome::Flag(low_confidence_flag(ctx, range, p)));
     }
-    // Possessive endings stay outside the span (word_end), plurals are tried without their s.
-    let _ = word_end(&s.scan.text, t.end);
-    s.lower.clear();
-    s.lower.extend(word.chars().flat_map(char::to_lowercase));
-    // The word as a whole, then as an English plural, first by exact sound, then by edit distance.
-    let may_be_plural = s.lower.ends_with('s') && letters > 4;
-    let mut plural = false;
-    'search: for max_distance in [0, 2] {
-        for as_plural in [false, true] {
-            if as_plural && !may_be_plural {
-                continue;
-            }
-            let word = if as_plural {
-                &s.lower[..s.lower.len() - 1]
-            } else {
-                s.lower.as_str()
-            };
-            skeleton_into(word, SkeletonMode::Word, &mut s.folded, &mut s.skel);
-            if s.skel.len() < 3 {
-                continue;
-            }
-            // Short skeletons allow fewer edits: one edit in four letters is another word.
-            let allowed = match s.skel.len() {
-                0..=4 => 0,
-                5..=6 => 1,
-                _ => 2,
-            };
-            engine
-                .fuzzy
-                .candidates(&s.skel, max_distance.min(allowed), &mut s.candidates);
-            // A recogniser keeps a word's first sound far more often than not.
-            let first = s.skel.as_bytes()[0];
-            s.candidates
-                .retain(|c| c.distance == 0 || engine.fuzzy.first_sound(c.entry) == Some(first));
-            if !s.candidates.is_empty() {
-                plural = as_plural;
-                break 'search;
-            }
+    // Tokens stop before a possessive 's, so only plurals need care: tried without their s.
+    lowercase_into(word, &mut s.lower);
+    let (candidates, plural) = match s.sound_alikes.get(s.lower.as_str()) {
+        Some(found) => found.clone(),
+        None => {
+            let found = sound_alikes(engine, &s.lower, letters, &mut s.folded, &mut s.skel);
+            s.sound_alikes.insert(s.lower.clone(), found.clone());
+            found
         }
-    }
+    };
+    s.candidates = candidates;
     let surface = &ctx.segment.text[range.clone()];
     if s.candidates.is_empty() {
         let shape = sanskrit_shape(surface);
@@ -336,37 +305,22 @@ fn judge_word(ctx: &Ctx, s: &mut Scratch, t: &Token) -> Option<Outcome> {
         if shape >= config.unknown_shape || (doubtful.is_some() && shape >= 0.4) {
             let mut reasons = vec![Reason::SanskritShape { score: shape }];
             reasons.extend(doubtful.map(|p| Reason::LowAsrConfidence { probability: p }));
-            return Some(Outcome::Flag(flag(
-                ctx,
-                range,
-                FlagKind::UnknownTerm,
-                shape,
-                reasons,
-                Vec::new(),
-            )));
+            return Some(Outcome::Flag(flag(ctx, range, FlagKind::UnknownTerm, shape, reasons, Vec::new())));
         }
         return doubtful.map(|p| Outcome::Flag(low_confidence_flag(ctx, range, p)));
     }
     let exact_sound = s.candidates.iter().filter(|c| c.distance == 0).count();
     let top = s.candidates[0];
     let entry = engine.lexicon.get(top.entry);
-    let mut reasons = vec![if top.distance == 0 {
-        Reason::SkeletonMatch
-    } else {
-        Reason::EditDistance {
-            distance: top.distance,
-        }
-    }];
+    let mut reasons =
+        vec![if top.distance == 0 { Reason::SkeletonMatch } else { Reason::EditDistance { distance: top.distance } }];
     if plural {
         reasons.push(Reason::Plural);
     }
     if exact_sound > 1 {
-        reasons.push(Reason::Ambiguous {
-            entries: exact_sound,
-        });
+        reasons.push(Reason::Ambiguous { entries: exact_sound });
     }
-    let mut top_score =
-        0.9 - 0.12 * f32::from(top.distance) - if exact_sound > 1 { 0.2 } else { 0.0 };
+    let mut top_score = 0.9 - 0.12 * f32::from(top.distance) - if exact_sound > 1 { 0.2 } else { 0.0 };
     if let Some(p) = low(config.low_confidence) {
         reasons.push(Reason::LowAsrConfidence { probability: p });
         top_score *= 0.5 + p;
@@ -374,13 +328,7 @@ fn judge_word(ctx: &Ctx, s: &mut Scratch, t: &Token) -> Option<Outcome> {
     let make = |c: &Candidate, score: f32| {
         let e = engine.lexicon.get(c.entry);
         let text = apply_case(&e.iast, surface) + if plural { "s" } else { "" };
-        Suggestion {
-            text,
-            score,
-            source: SuggestionSource::Phonetic,
-            deva: Some(e.deva.clone()),
-            entry: Some(c.entry),
-        }
+        Suggestion { text, score, source: SuggestionSource::Phonetic, deva: Some(e.deva.clone()), entry: Some(c.entry) }
     };
     let auto = top.distance == 0
         && exact_sound == 1
@@ -406,57 +354,27 @@ fn judge_word(ctx: &Ctx, s: &mut Scratch, t: &Token) -> Option<Outcome> {
         .candidates
         .iter()
         .take(5)
-        .map(|c| {
-            make(
-                c,
-                top_score - 0.12 * f32::from(c.distance.saturating_sub(top.distance)),
-            )
-        })
+        .map(|c| make(c, top_score - 0.12 * f32::from(c.distance.saturating_sub(top.distance))))
         .collect();
-    Some(Outcome::Flag(flag(
-        ctx,
-        range,
-        FlagKind::Fuzzy,
-        top_score,
-        reasons,
-        suggestions,
-    )))
+    Some(Outcome::Flag(flag(ctx, range, FlagKind::Fuzzy, top_score, reasons, suggestions)))
 }
 
 /// A recited verse in the segment, as a flag spanning the recitation.
-fn find_verse(ctx: &Ctx, s: &Scratch) -> Option<Flag> {
+fn find_verse(ctx: &Ctx, s: &mut Scratch) -> Option<Flag> {
     let index = ctx.engine.verses.as_ref()?;
     // Only segments with several non-English words can hold a recitation: a cheap filter that
     // keeps the index lookup off ordinary English.
-    if s.tokens
-        .iter()
-        .filter(|t| !t.known && t.end - t.start >= 2)
-        .count()
-        < 3
-    {
+    if s.tokens.iter().filter(|t| !t.known && t.end - t.start >= 2).count() < 3 {
         return None;
     }
-    let hit = index.find(&ctx.segment.text)?;
+    let hit = index.find_with(&ctx.segment.text, &mut s.verse)?;
     let line_grams = index.grams_of_lines(&hit);
-    let recited: Vec<&Token> = s
-        .tokens
-        .iter()
-        .filter(|t| index.shares_grams(&s.scan.text[t.start..t.end], &line_grams))
-        .collect();
+    let recited: Vec<&Token> =
+        s.tokens.iter().filter(|t| index.shares_grams(&s.scan.text[t.start..t.end], &line_grams)).collect();
     let (first, last) = (recited.first()?, recited.last()?);
     let range = s.scan.original_range(first.start, last.end);
-    let iast = hit
-        .lines
-        .iter()
-        .map(|&l| hit.verse.iast[l].as_str())
-        .collect::<Vec<_>>()
-        .join(" ");
-    let deva = hit
-        .lines
-        .iter()
-        .map(|&l| hit.verse.deva[l].as_str())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let iast = hit.lines.iter().map(|&l| hit.verse.iast[l].as_str()).collect::<Vec<_>>().join(" ");
+    let deva = hit.lines.iter().map(|&l| hit.verse.deva[l].as_str()).collect::<Vec<_>>().join(" ");
     let suggestion = Suggestion {
         text: iast.clone(),
         score: hit.coverage,
@@ -469,28 +387,15 @@ fn find_verse(ctx: &Ctx, s: &Scratch) -> Option<Flag> {
         range,
         FlagKind::Verse,
         hit.coverage,
-        vec![Reason::VerseCoverage {
-            coverage: hit.coverage,
-        }],
+        vec![Reason::VerseCoverage { coverage: hit.coverage }],
         vec![suggestion],
     );
-    f.verse = Some(VerseMatch {
-        work: hit.work.to_owned(),
-        reference: hit.verse.reference.clone(),
-        iast,
-    });
+    f.verse = Some(VerseMatch { work: hit.work.to_owned(), reference: hit.verse.reference.clone(), iast });
     Some(f)
 }
 
 fn low_confidence_flag(ctx: &Ctx, range: Range<usize>, p: f32) -> Flag {
-    flag(
-        ctx,
-        range,
-        FlagKind::LowConfidence,
-        1.0 - p,
-        vec![Reason::LowAsrConfidence { probability: p }],
-        Vec::new(),
-    )
+    flag(ctx, range, FlagKind::LowConfidence, 1.0 - p, vec![Reason::LowAsrConfidence { probability: p }], Vec::new())
 }
 
 fn flag(

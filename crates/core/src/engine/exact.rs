@@ -51,11 +51,7 @@ impl ExactMatcher {
                         (t.source, t.plural) = (source, plural);
                     }
                 } else {
-                    targets.push(Target {
-                        entry,
-                        source,
-                        plural,
-                    });
+                    targets.push(Target { entry, source, plural });
                 }
             }
         };
@@ -82,10 +78,7 @@ impl ExactMatcher {
             .match_kind(MatchKind::Standard)
             .build(patterns.iter().map(|(k, _)| k.as_str()))
             .expect("lexicon patterns build an automaton");
-        ExactMatcher {
-            automaton,
-            targets: patterns.into_iter().map(|(_, t)| t).collect(),
-        }
+        ExactMatcher { automaton, targets: patterns.into_iter().map(|(_, t)| t).collect() }
     }
 
     pub(crate) fn targets(&self, pattern: usize) -> &[Target] {
@@ -97,11 +90,7 @@ impl ExactMatcher {
         hits.clear();
         for m in self.automaton.find_overlapping_iter(text) {
             if word_start(text, m.start()) && word_end(text, m.end()).is_some() {
-                hits.push(Hit {
-                    start: m.start(),
-                    end: m.end(),
-                    pattern: m.pattern().as_usize(),
-                });
+                hits.push(Hit { start: m.start(), end: m.end(), pattern: m.pattern().as_usize() });
             }
         }
         hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
@@ -119,26 +108,15 @@ impl ExactMatcher {
 /// A listed spelling that is another spelling of the same entry plus "s" is its plural
 /// ("Pandavas" beside "Pandava"), so the correction keeps the s: Pāṇḍavas, not Pāṇḍava.
 fn mark_listed_plurals(lexicon: &Lexicon, by_key: &mut FxHashMap<String, Vec<Target>>) {
-    let plural_keys: Vec<String> = by_key
-        .keys()
-        .filter(|k| k.ends_with('s'))
-        .cloned()
-        .collect();
+    let plural_keys: Vec<String> = by_key.keys().filter(|k| k.ends_with('s')).cloned().collect();
     for key in plural_keys {
         let singular: Vec<EntryId> = match by_key.get(&key[..key.len() - 1]) {
-            Some(targets) => targets
-                .iter()
-                .filter(|t| !t.plural)
-                .map(|t| t.entry)
-                .collect(),
+            Some(targets) => targets.iter().filter(|t| !t.plural).map(|t| t.entry).collect(),
             None => continue,
         };
         if let Some(targets) = by_key.get_mut(&key) {
             for t in targets.iter_mut() {
-                if !t.plural
-                    && singular.contains(&t.entry)
-                    && !lexicon.get(t.entry).iast.ends_with('s')
-                {
+                if !t.plural && singular.contains(&t.entry) && !lexicon.get(t.entry).iast.ends_with('s') {
                     t.plural = true;
                 }
             }
@@ -154,13 +132,7 @@ pub(crate) fn pattern_key(spelling: &str) -> String {
         .filter(|w| !w.is_empty())
         .map(|w| {
             w.chars()
-                .map(|c| {
-                    if c.is_ascii() {
-                        c.to_ascii_lowercase()
-                    } else {
-                        c.to_lowercase().next().unwrap_or(c)
-                    }
-                })
+                .map(|c| if c.is_ascii() { c.to_ascii_lowercase() } else { c.to_lowercase().next().unwrap_or(c) })
                 .collect::<String>()
         })
         .collect::<Vec<_>>()

@@ -45,11 +45,7 @@ impl FuzzyIndex {
         for key in keys {
             tree.insert(key.clone());
         }
-        let first = lexicon
-            .entries()
-            .iter()
-            .map(|e| skeleton(&e.iast).bytes().next().unwrap_or(0))
-            .collect();
+        let first = lexicon.entries().iter().map(|e| skeleton(&e.iast).bytes().next().unwrap_or(0)).collect();
         FuzzyIndex { exact, tree, first }
     }
 
@@ -93,10 +89,7 @@ struct BkNode {
 impl BkTree {
     fn insert(&mut self, key: String) {
         if self.nodes.is_empty() {
-            self.nodes.push(BkNode {
-                key,
-                children: Vec::new(),
-            });
+            self.nodes.push(BkNode { key, children: Vec::new() });
             return;
         }
         let mut at = 0;
@@ -109,10 +102,7 @@ impl BkTree {
                 Some(&(_, child)) => at = child as usize,
                 None => {
                     let id = self.nodes.len() as u32;
-                    self.nodes.push(BkNode {
-                        key,
-                        children: Vec::new(),
-                    });
+                    self.nodes.push(BkNode { key, children: Vec::new() });
                     self.nodes[at].children.push((d, id));
                     return;
                 }
@@ -148,9 +138,7 @@ pub(crate) fn levenshtein(a: &str, b: &str, cap: u8) -> u8 {
         let mut diag = row[0];
         row[0] = i + 1;
         for (j, &cb) in b.iter().enumerate() {
-            let next = (diag + usize::from(ca != cb))
-                .min(row[j] + 1)
-                .min(row[j + 1] + 1);
+            let next = (diag + usize::from(ca != cb)).min(row[j] + 1).min(row[j + 1] + 1);
             diag = row[j + 1];
             row[j + 1] = next;
         }
@@ -172,9 +160,7 @@ mod tests {
 
     #[test]
     fn bk_tree_finds_everything_within_range() {
-        let words = [
-            "krsn", "karn", "arjun", "bim", "bisma", "drona", "duryodan", "yudistir",
-        ];
+        let words = ["krsn", "karn", "arjun", "bim", "bisma", "drona", "duryodan", "yudistir"];
         let mut tree = BkTree::default();
         for w in words {
             tree.insert(w.to_owned());
@@ -186,11 +172,7 @@ mod tests {
                 tree.search(query, max, &mut out);
                 got.extend(out.iter().map(|(k, _)| k.as_str()));
                 got.sort();
-                let mut want: Vec<&str> = words
-                    .iter()
-                    .copied()
-                    .filter(|w| levenshtein(w, query, 99) <= max)
-                    .collect();
+                let mut want: Vec<&str> = words.iter().copied().filter(|w| levenshtein(w, query, 99) <= max).collect();
                 want.sort();
                 assert_eq!(got, want, "{query} within {max}");
             }

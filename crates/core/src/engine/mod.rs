@@ -80,10 +80,7 @@ impl EngineBuilder {
     /// Builds the matchers.
     pub fn build(self) -> Engine {
         let lexicon = self.lexicon.unwrap_or_else(Lexicon::bundled);
-        let verses = self
-            .config
-            .verses
-            .then(|| self.verses.unwrap_or_else(VerseIndex::bundled));
+        let verses = self.config.verses.then(|| self.verses.unwrap_or_else(VerseIndex::bundled));
         Engine {
             exact: exact::ExactMatcher::new(&lexicon),
             fuzzy: fuzzy::FuzzyIndex::new(&lexicon),
@@ -127,14 +124,7 @@ impl Engine {
         let mut scratch = analyze::Scratch::default();
         let mut starts_sentence = true;
         for (i, segment) in transcript.segments.iter().enumerate() {
-            analyze::segment(
-                self,
-                i,
-                segment,
-                starts_sentence,
-                &mut scratch,
-                &mut analysis,
-            );
+            analyze::segment(self, i, segment, starts_sentence, &mut scratch, &mut analysis);
             starts_sentence = scan::ends_sentence(&segment.text);
         }
         analysis

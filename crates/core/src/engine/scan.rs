@@ -83,9 +83,7 @@ pub(crate) fn word_end(text: &str, end: usize) -> Option<usize> {
             let after_apostrophe = chars.as_str();
             let mut next = after_apostrophe.chars();
             match next.next() {
-                Some('s') if !next.clone().next().is_some_and(is_word_char) => {
-                    Some(rest.len() - next.as_str().len())
-                }
+                Some('s') if !next.clone().next().is_some_and(is_word_char) => Some(rest.len() - next.as_str().len()),
                 Some(c) if is_word_char(c) => None,
                 _ => Some(0),
             }
@@ -97,10 +95,7 @@ pub(crate) fn word_end(text: &str, end: usize) -> Option<usize> {
 
 /// Whether a word starting at `start` starts a word (nothing word-like just before it).
 pub(crate) fn word_start(text: &str, start: usize) -> bool {
-    !text[..start]
-        .chars()
-        .next_back()
-        .is_some_and(|c| is_word_char(c) || matches!(c, '\'' | '’'))
+    !text[..start].chars().next_back().is_some_and(|c| is_word_char(c) || matches!(c, '\'' | '’'))
 }
 
 /// Whether position `start` begins a sentence: only spaces, quotes and brackets lie between it and
@@ -123,9 +118,7 @@ pub(crate) fn ends_sentence(text: &str) -> bool {
     while let Some(open) = rest.strip_suffix('>').and_then(|r| r.rfind('<')) {
         rest = rest[..open].trim_end();
     }
-    let rest = rest.trim_end_matches(|c: char| {
-        c.is_whitespace() || matches!(c, '"' | '\'' | '”' | '’' | ')' | ']')
-    });
+    let rest = rest.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '”' | '’' | ')' | ']'));
     rest.is_empty() || rest.ends_with(['.', '!', '?', '…', ':', ';'])
 }
 
@@ -134,18 +127,14 @@ pub(crate) fn ends_sentence(text: &str) -> bool {
 pub(crate) fn apply_case(canonical: &str, surface: &str) -> String {
     let mut letters = surface.chars().filter(|c| c.is_alphabetic());
     let first_upper = letters.next().is_some_and(char::is_uppercase);
-    let all_upper = first_upper
-        && surface.chars().filter(|c| c.is_alphabetic()).count() > 1
-        && letters.all(char::is_uppercase);
+    let all_upper =
+        first_upper && surface.chars().filter(|c| c.is_alphabetic()).count() > 1 && letters.all(char::is_uppercase);
     if all_upper {
         return canonical.to_uppercase();
     }
     if first_upper && canonical.chars().next().is_some_and(char::is_lowercase) {
         let mut chars = canonical.chars();
-        let first = chars
-            .next()
-            .map(|c| c.to_uppercase().collect::<String>())
-            .unwrap_or_default();
+        let first = chars.next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default();
         return first + chars.as_str();
     }
     canonical.to_owned()
@@ -164,8 +153,7 @@ pub(crate) fn words(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
         while let Some((i, c)) = chars.next() {
             if is_word_char(c) {
                 end = start + i + c.len_utf8();
-            } else if matches!(c, '\'' | '’') && chars.peek().is_some_and(|&(_, n)| is_word_char(n))
-            {
+            } else if matches!(c, '\'' | '’') && chars.peek().is_some_and(|&(_, n)| is_word_char(n)) {
                 // An apostrophe inside a word continues it, unless it starts a possessive 's.
                 let tail = &text[start + i + c.len_utf8()..];
                 if tail.starts_with('s') && !tail[1..].starts_with(is_word_char) {
@@ -189,10 +177,7 @@ mod tests {
         let mut scan = Scan::default();
         let original = "<i>Śrī</i>  Krishna-\nArjuna";
         scan.build(original);
-        assert_eq!(
-            scan.text, "śrī Krishna Arjuna",
-            "ASCII case is left to the automaton"
-        );
+        assert_eq!(scan.text, "śrī Krishna Arjuna", "ASCII case is left to the automaton");
         assert!(scan.had_markup);
         let at = scan.text.find("Krishna").unwrap();
         assert_eq!(&original[scan.original_range(at, at + 7)], "Krishna");

@@ -25,17 +25,10 @@ pub fn validate_iast(s: &str) -> Result<(), String> {
             'f' | 'q' | 'w' | 'x' | 'z' | 'F' | 'Q' | 'W' | 'X' | 'Z' => " (not an IAST letter)",
             _ => "",
         };
-        return Err(format!(
-            "character {c:?} (U+{:04X}) at position {} is not valid IAST{hint}",
-            c as u32,
-            pos + 1
-        ));
+        return Err(format!("character {c:?} (U+{:04X}) at position {} is not valid IAST{hint}", c as u32, pos + 1));
     }
     if !unicode_normalization::is_nfc(s) {
-        return Err(format!(
-            "not in Unicode NFC; write {:?}",
-            s.nfc().collect::<String>()
-        ));
+        return Err(format!("not in Unicode NFC; write {:?}", s.nfc().collect::<String>()));
     }
     Ok(())
 }
@@ -103,17 +96,10 @@ mod tests {
         assert!(validate_iast("saṅgo'stv").is_ok());
         let err = validate_iast("saṁsāra").unwrap_err();
         assert!(err.contains("position 3") && err.contains("use ṃ"), "{err}");
-        assert!(
-            validate_iast("Krishna").is_ok(),
-            "plain letters are IAST too"
-        );
+        assert!(validate_iast("Krishna").is_ok(), "plain letters are IAST too");
         assert!(validate_iast("Kshetra ek").is_ok());
-        assert!(validate_iast("Vishwa")
-            .unwrap_err()
-            .contains("not an IAST letter"));
-        assert!(validate_iast("Kr\u{323}s\u{323}n\u{323}a")
-            .unwrap_err()
-            .contains("combining"));
+        assert!(validate_iast("Vishwa").unwrap_err().contains("not an IAST letter"));
+        assert!(validate_iast("Kr\u{323}s\u{323}n\u{323}a").unwrap_err().contains("combining"));
         assert!(validate_iast("Kṛṣṇa1").is_err());
     }
 

@@ -36,11 +36,7 @@ pub(crate) fn load(sources: &[(&str, &str)]) -> Result<Vec<Entry>, Vec<Error>> {
     let mut by_variant: FxHashMap<String, (Origin, String)> = FxHashMap::default();
     for &(name, text) in sources {
         let at = |offset: usize| line_of(text, offset);
-        let problem = |line: usize, message: String| Error::Lexicon {
-            source_name: name.to_owned(),
-            line,
-            message,
-        };
+        let problem = |line: usize, message: String| Error::Lexicon { source_name: name.to_owned(), line, message };
         let doc: FileDoc = match toml::from_str(text) {
             Ok(doc) => doc,
             Err(e) => {
@@ -50,36 +46,24 @@ pub(crate) fn load(sources: &[(&str, &str)]) -> Result<Vec<Entry>, Vec<Error>> {
             }
         };
         for raw in doc.entry {
-            let origin = Origin {
-                file: name.to_owned(),
-                line: at(raw.span().start),
-            };
+            let origin = Origin { file: name.to_owned(), line: at(raw.span().start) };
             let raw = raw.into_inner();
             let iast = raw.iast.get_ref().trim().to_owned();
             if let Err(msg) = validate_iast(&iast) {
-                problems.push(problem(
-                    at(raw.iast.span().start),
-                    format!("iast {iast:?}: {msg}"),
-                ));
+                problems.push(problem(at(raw.iast.span().start), format!("iast {iast:?}: {msg}")));
                 continue;
             }
             let deva = raw.deva.get_ref().trim().to_owned();
             if let Some(bad) = deva.chars().find(|&c| !is_devanagari_char(c)) {
                 problems.push(problem(
                     at(raw.deva.span().start),
-                    format!(
-                        "deva {deva:?}: {bad:?} (U+{:04X}) is not Devanagari",
-                        bad as u32
-                    ),
+                    format!("deva {deva:?}: {bad:?} (U+{:04X}) is not Devanagari", bad as u32),
                 ));
                 continue;
             }
             let key = entry_key(&iast);
             if let Some(first) = by_key.get(&key) {
-                problems.push(problem(
-                    origin.line,
-                    format!("duplicate entry {iast:?}: already defined at {first}"),
-                ));
+                problems.push(problem(origin.line, format!("duplicate entry {iast:?}: already defined at {first}")));
                 continue;
             }
             by_key.insert(key, origin.clone());
@@ -88,15 +72,11 @@ pub(crate) fn load(sources: &[(&str, &str)]) -> Result<Vec<Entry>, Vec<Error>> {
                 let variant = v.get_ref().split_whitespace().collect::<Vec<_>>().join(" ");
                 let line = at(v.span().start);
                 if variant.is_empty()
-                    || !variant
-                        .chars()
-                        .all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '\'' | '’'))
+                    || !variant.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '\'' | '’'))
                 {
                     problems.push(problem(
                         line,
-                        format!(
-                            "variant {variant:?} must be letters, spaces, hyphens or apostrophes"
-                        ),
+                        format!("variant {variant:?} must be letters, spaces, hyphens or apostrophes"),
                     ));
                     continue;
                 }
@@ -139,27 +119,16 @@ fn is_devanagari_char(c: char) -> bool {
 
 /// Two entries are the same when their IAST agrees ignoring case and word separators.
 pub(crate) fn entry_key(iast: &str) -> String {
-    iast.chars()
-        .filter(|c| !matches!(c, ' ' | '-' | '\''))
-        .flat_map(char::to_lowercase)
-        .collect()
+    iast.chars().filter(|c| !matches!(c, ' ' | '-' | '\'')).flat_map(char::to_lowercase).collect()
 }
 
 /// Variants are compared ignoring case and with hyphens read as spaces.
 pub(crate) fn variant_key(variant: &str) -> String {
-    variant
-        .chars()
-        .map(|c| if c == '-' { ' ' } else { c })
-        .flat_map(char::to_lowercase)
-        .collect()
+    variant.chars().map(|c| if c == '-' { ' ' } else { c }).flat_map(char::to_lowercase).collect()
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+    text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
 }
 
 #[cfg(test)]
@@ -182,11 +151,7 @@ note = "a note"
 "#;
 
     fn errors(files: &[(&str, &str)]) -> Vec<String> {
-        load(files)
-            .unwrap_err()
-            .into_iter()
-            .map(|e| e.to_string())
-            .collect()
+        load(files).unwrap_err().into_iter().map(|e| e.to_string()).collect()
     }
 
     #[test]
@@ -221,30 +186,15 @@ note = "a note"
         let bad = "category = \"term\"\n\n[[entry]]\ndeva = \"संसार\"\niast = \"saṁsāra\"\n\n[[entry]]\ndeva = \"samsara\"\niast = \"saṃsāra\"\n";
         let errs = errors(&[("terms.toml", bad)]);
         assert_eq!(errs.len(), 2, "{errs:?}");
-        assert!(
-            errs[0].starts_with("terms.toml:5: iast \"saṁsāra\": character 'ṁ'"),
-            "{errs:?}"
-        );
-        assert!(
-            errs[1].starts_with("terms.toml:8: deva \"samsara\": 's' (U+0073) is not Devanagari"),
-            "{errs:?}"
-        );
+        assert!(errs[0].starts_with("terms.toml:5: iast \"saṁsāra\": character 'ṁ'"), "{errs:?}");
+        assert!(errs[1].starts_with("terms.toml:8: deva \"samsara\": 's' (U+0073) is not Devanagari"), "{errs:?}");
     }
 
     #[test]
     fn reports_toml_errors_and_unknown_keys() {
-        let errs = errors(&[(
-            "x.toml",
-            "category = \"term\"\n[[entry]]\ndeva = \"अ\"\niast = \"a\"\ncolour = 1\n",
-        )]);
-        assert!(
-            errs[0].starts_with("x.toml:") && errs[0].contains("colour"),
-            "{errs:?}"
-        );
+        let errs = errors(&[("x.toml", "category = \"term\"\n[[entry]]\ndeva = \"अ\"\niast = \"a\"\ncolour = 1\n")]);
+        assert!(errs[0].starts_with("x.toml:") && errs[0].contains("colour"), "{errs:?}");
         let errs = errors(&[("y.toml", "category = \"gods\"\n")]);
-        assert!(
-            errs[0].starts_with("y.toml:1:") && errs[0].contains("gods"),
-            "{errs:?}"
-        );
+        assert!(errs[0].starts_with("y.toml:1:") && errs[0].contains("gods"), "{errs:?}");
     }
 }

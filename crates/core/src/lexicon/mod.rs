@@ -29,8 +29,7 @@ impl Lexicon {
     /// The lexicon shipped in `lexicons/`.
     pub fn bundled() -> Lexicon {
         // The bundled files are checked by the test suite, so a failure here is a build defect.
-        Lexicon::load(BUNDLED)
-            .unwrap_or_else(|errors| panic!("bundled lexicon is invalid: {}", errors[0]))
+        Lexicon::load(BUNDLED).unwrap_or_else(|errors| panic!("bundled lexicon is invalid: {}", errors[0]))
     }
 
     /// All entries, in file order.
@@ -45,10 +44,7 @@ impl Lexicon {
 
     /// Entries and their ids.
     pub fn iter(&self) -> impl Iterator<Item = (EntryId, &Entry)> {
-        self.entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (EntryId(i as u32), e))
+        self.entries.iter().enumerate().map(|(i, e)| (EntryId(i as u32), e))
     }
 
     /// Checks every entry's IAST against the transliteration of its Devanagari. The two agree
@@ -96,17 +92,9 @@ mod tests {
     #[test]
     fn bundled_lexicon_loads_and_is_broad() {
         let lexicon = Lexicon::bundled();
-        assert!(
-            lexicon.entries().len() >= 1000,
-            "{} entries",
-            lexicon.entries().len()
-        );
+        assert!(lexicon.entries().len() >= 1000, "{} entries", lexicon.entries().len());
         for category in Category::ALL {
-            let n = lexicon
-                .entries()
-                .iter()
-                .filter(|e| e.category == category)
-                .count();
+            let n = lexicon.entries().iter().filter(|e| e.category == category).count();
             assert!(n >= 50, "{} has only {n} entries", category.name());
         }
     }
@@ -115,22 +103,14 @@ mod tests {
     fn every_entry_iast_matches_its_devanagari() {
         let problems = Lexicon::bundled().check_transliteration();
         let shown: Vec<String> = problems.iter().take(20).map(|e| e.to_string()).collect();
-        assert!(
-            problems.is_empty(),
-            "{} mismatches:\n{}",
-            problems.len(),
-            shown.join("\n")
-        );
+        assert!(problems.is_empty(), "{} mismatches:\n{}", problems.len(), shown.join("\n"));
     }
 
     #[test]
     fn lookup_finds_by_any_spelling() {
         let lexicon = Lexicon::bundled();
         for word in ["Krishna", "kṛṣṇa", "कृष्ण", "Krsna"] {
-            assert!(
-                lexicon.lookup(word).iter().any(|e| e.iast == "Kṛṣṇa"),
-                "{word}"
-            );
+            assert!(lexicon.lookup(word).iter().any(|e| e.iast == "Kṛṣṇa"), "{word}");
         }
     }
 }

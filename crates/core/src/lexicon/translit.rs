@@ -16,18 +16,14 @@ impl Default for Transliterator {
 impl Transliterator {
     /// A new transliterator.
     pub fn new() -> Self {
-        Transliterator {
-            lipika: Lipika::new(),
-        }
+        Transliterator { lipika: Lipika::new() }
     }
 
     /// Devanagari to IAST. Only call this on text known to be Devanagari: vidyut-lipi's scheme
     /// detection misreads English, so Shruti never guesses the input scheme.
     pub fn to_iast(&mut self, deva: &str) -> String {
         // ṁ is never produced from Devanagari, but normalise anyway so the output is plain IAST.
-        self.lipika
-            .transliterate(deva, Scheme::Devanagari, Scheme::Iast)
-            .replace('ṁ', "ṃ")
+        self.lipika.transliterate(deva, Scheme::Devanagari, Scheme::Iast).replace('ṁ', "ṃ")
     }
 }
 
@@ -40,10 +36,7 @@ pub fn devanagari_to_iast(deva: &str) -> String {
 /// for a class nasal (ṅ ñ ṇ n m) on the other.
 pub(crate) fn same_iast(a: &str, b: &str) -> bool {
     let letters = |s: &str| -> Vec<char> {
-        s.chars()
-            .filter(|c| !matches!(c, ' ' | '-' | '\'' | '’' | 'ऽ'))
-            .flat_map(char::to_lowercase)
-            .collect()
+        s.chars().filter(|c| !matches!(c, ' ' | '-' | '\'' | '’' | 'ऽ')).flat_map(char::to_lowercase).collect()
     };
     let (a, b) = (letters(a), letters(b));
     a.len() == b.len()

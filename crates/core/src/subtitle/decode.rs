@@ -21,7 +21,9 @@ pub fn decode_text(bytes: &[u8], source_name: &str) -> Result<(String, Vec<Warni
     if bytes.contains(&0) {
         return Err(Error::Encoding {
             source_name: source_name.to_owned(),
-            message: "contains NUL bytes: this is a binary file or UTF-16 without a byte-order mark, not a subtitle file".into(),
+            message:
+                "contains NUL bytes: this is a binary file or UTF-16 without a byte-order mark, not a subtitle file"
+                    .into(),
         });
     }
     match std::str::from_utf8(bytes) {
@@ -61,15 +63,10 @@ fn utf16(bytes: &[u8], source_name: &str, unit: fn([u8; 2]) -> u16) -> Result<St
         });
     }
     let units = bytes.chunks_exact(2).map(|c| unit([c[0], c[1]]));
-    char::decode_utf16(units)
-        .collect::<std::result::Result<String, _>>()
-        .map_err(|e| Error::Encoding {
-            source_name: source_name.to_owned(),
-            message: format!(
-                "invalid UTF-16: unpaired surrogate {:#06x}",
-                e.unpaired_surrogate()
-            ),
-        })
+    char::decode_utf16(units).collect::<std::result::Result<String, _>>().map_err(|e| Error::Encoding {
+        source_name: source_name.to_owned(),
+        message: format!("invalid UTF-16: unpaired surrogate {:#06x}", e.unpaired_surrogate()),
+    })
 }
 
 /// The characters Windows-1252 puts at 0x80..=0x9F; `None` marks bytes it leaves undefined.
@@ -132,14 +129,8 @@ mod tests {
 
     #[test]
     fn reads_utf16_both_orders() {
-        let le: Vec<u8> = [0xFF, 0xFE]
-            .into_iter()
-            .chain("Kṛṣṇa".encode_utf16().flat_map(u16::to_le_bytes))
-            .collect();
-        let be: Vec<u8> = [0xFE, 0xFF]
-            .into_iter()
-            .chain("Kṛṣṇa".encode_utf16().flat_map(u16::to_be_bytes))
-            .collect();
+        let le: Vec<u8> = [0xFF, 0xFE].into_iter().chain("Kṛṣṇa".encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        let be: Vec<u8> = [0xFE, 0xFF].into_iter().chain("Kṛṣṇa".encode_utf16().flat_map(u16::to_be_bytes)).collect();
         assert_eq!(decode_text(&le, "x").unwrap().0, "Kṛṣṇa");
         assert_eq!(decode_text(&be, "x").unwrap().0, "Kṛṣṇa");
     }
@@ -156,9 +147,7 @@ mod tests {
 
     #[test]
     fn refuses_binary_and_undefined_bytes() {
-        let err = decode_text(b"RIFF\x00\x00WAVE", "talk.wav")
-            .unwrap_err()
-            .to_string();
+        let err = decode_text(b"RIFF\x00\x00WAVE", "talk.wav").unwrap_err().to_string();
         assert!(err.starts_with("talk.wav: "), "{err}");
         assert!(err.contains("NUL"), "{err}");
         let err = decode_text(b"abc\x81def", "x.srt").unwrap_err().to_string();

@@ -7,11 +7,7 @@ pub(crate) struct Lines<'a> {
 
 impl<'a> Lines<'a> {
     pub(crate) fn new(text: &'a str) -> Self {
-        let lines = text
-            .split('\n')
-            .map(|l| l.strip_suffix('\r').unwrap_or(l))
-            .flat_map(|l| l.split('\r'))
-            .collect();
+        let lines = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).flat_map(|l| l.split('\r')).collect();
         Lines { lines }
     }
 
@@ -35,9 +31,6 @@ impl<'a> Lines<'a> {
     /// Whether a new SRT cue starts at `i` (a timing line, or a number followed by one).
     pub(crate) fn starts_cue(&self, i: usize) -> bool {
         let line = self.get(i).trim();
-        self.is_timing(i)
-            || (!line.is_empty()
-                && line.bytes().all(|b| b.is_ascii_digit())
-                && self.is_timing(i + 1))
+        self.is_timing(i) || (!line.is_empty() && line.bytes().all(|b| b.is_ascii_digit()) && self.is_timing(i + 1))
     }
 }

@@ -35,21 +35,16 @@ impl SubtitleFormat {
 
     /// The format named by the extension, else by the content (`WEBVTT` first), else SRT.
     pub fn detect(path: &str, text: &str) -> Self {
-        Self::from_extension(path).unwrap_or(
-            if text.trim_start_matches('\u{feff}').starts_with("WEBVTT") {
-                Self::Vtt
-            } else {
-                Self::Srt
-            },
-        )
+        Self::from_extension(path).unwrap_or(if text.trim_start_matches('\u{feff}').starts_with("WEBVTT") {
+            Self::Vtt
+        } else {
+            Self::Srt
+        })
     }
 }
 
 /// Decodes and parses a subtitle file's bytes; `source_name` is used in errors and warnings.
-pub fn read_subtitles(
-    bytes: &[u8],
-    source_name: &str,
-) -> Result<(Transcript, SubtitleFormat, Vec<Warning>)> {
+pub fn read_subtitles(bytes: &[u8], source_name: &str) -> Result<(Transcript, SubtitleFormat, Vec<Warning>)> {
     let (text, mut warnings) = decode_text(bytes, source_name)?;
     let format = SubtitleFormat::detect(source_name, &text);
     let (transcript, more) = match format {
@@ -84,19 +79,12 @@ mod roundtrip {
     }
 
     fn segment() -> impl Strategy<Value = Segment> {
-        (
-            0u64..400_000_000,
-            0u64..100_000,
-            proptest::collection::vec(line(), 0..4),
-        )
+        (0u64..400_000_000, 0u64..100_000, proptest::collection::vec(line(), 0..4))
             .prop_map(|(start, len, lines)| Segment::new(start, start + len, lines.join("\n")))
     }
 
     fn cues(t: &Transcript) -> Vec<(u64, u64, String)> {
-        t.segments
-            .iter()
-            .map(|s| (s.start_ms, s.end_ms, s.text.clone()))
-            .collect()
+        t.segments.iter().map(|s| (s.start_ms, s.end_ms, s.text.clone())).collect()
     }
 
     proptest! {

@@ -32,19 +32,13 @@ pub fn parse_srt(text: &str, source_name: &str) -> Result<(Transcript, Vec<Warni
         let mut text_lines = Vec::new();
         while i < lines.len() && !lines.is_blank(i) {
             if lines.starts_cue(i) {
-                warnings.push(Warning::at(
-                    i + 1,
-                    "no blank line before this cue; read it as a new cue",
-                ));
+                warnings.push(Warning::at(i + 1, "no blank line before this cue; read it as a new cue"));
                 break;
             }
             text_lines.push(lines.get(i).trim_end());
             i += 1;
         }
-        segments.push(Segment {
-            id,
-            ..Segment::new(start_ms, end_ms, text_lines.join("\n"))
-        });
+        segments.push(Segment { id, ..Segment::new(start_ms, end_ms, text_lines.join("\n")) });
     }
     if segments.is_empty() {
         warnings.push(Warning::whole("no cues found"));
@@ -53,26 +47,15 @@ pub fn parse_srt(text: &str, source_name: &str) -> Result<(Transcript, Vec<Warni
 }
 
 /// Reads the timing line at index `i`, which the caller knows contains `-->`.
-pub(crate) fn timing(
-    source_name: &str,
-    lines: &Lines,
-    i: usize,
-    warnings: &mut Vec<Warning>,
-) -> Result<(u64, u64)> {
+pub(crate) fn timing(source_name: &str, lines: &Lines, i: usize, warnings: &mut Vec<Warning>) -> Result<(u64, u64)> {
     let line = lines.get(i);
     let (start, end, _) = timecode::parse_timing(line).ok_or_else(|| Error::Subtitle {
         source_name: source_name.to_owned(),
         line: i + 1,
-        message: format!(
-            "malformed timing line {:?}: expected HH:MM:SS,mmm --> HH:MM:SS,mmm",
-            clip(line)
-        ),
+        message: format!("malformed timing line {:?}: expected HH:MM:SS,mmm --> HH:MM:SS,mmm", clip(line)),
     })?;
     if end < start {
-        warnings.push(Warning::at(
-            i + 1,
-            "cue ends before it starts; kept as written",
-        ));
+        warnings.push(Warning::at(i + 1, "cue ends before it starts; kept as written"));
     }
     Ok((start, end))
 }
@@ -89,16 +72,9 @@ fn unexpected(source_name: &str, lines: &Lines, i: usize) -> Error {
             ),
         };
     } else {
-        format!(
-            "expected a cue number or a timing line HH:MM:SS,mmm --> HH:MM:SS,mmm, found {:?}",
-            clip(line)
-        )
+        format!("expected a cue number or a timing line HH:MM:SS,mmm --> HH:MM:SS,mmm, found {:?}", clip(line))
     };
-    Error::Subtitle {
-        source_name: source_name.to_owned(),
-        line: i + 1,
-        message,
-    }
+    Error::Subtitle { source_name: source_name.to_owned(), line: i + 1, message }
 }
 
 pub(crate) fn clip(s: &str) -> String {
@@ -166,10 +142,7 @@ mod tests {
     use super::*;
 
     fn texts(t: &Transcript) -> Vec<(u64, u64, &str)> {
-        t.segments
-            .iter()
-            .map(|s| (s.start_ms, s.end_ms, s.text.as_str()))
-            .collect()
+        t.segments.iter().map(|s| (s.start_ms, s.end_ms, s.text.as_str())).collect()
     }
 
     #[test]
@@ -179,10 +152,7 @@ mod tests {
         assert!(w.is_empty(), "{w:?}");
         assert_eq!(
             texts(&t),
-            vec![
-                (1000, 4000, "Krishna speaks to Arjun"),
-                (4500, 6000, "at <i>Kurukshetra</i>.\nSecond line")
-            ]
+            vec![(1000, 4000, "Krishna speaks to Arjun"), (4500, 6000, "at <i>Kurukshetra</i>.\nSecond line")]
         );
         assert_eq!(t.segments[1].id.as_deref(), Some("2"));
     }
@@ -193,55 +163,29 @@ mod tests {
         // a missing blank line, overlapping cues.
         let srt = "\r\n\r\n3\r\n00:00:01.000 --> 00:00:04.000\r\nOne\r\n\r\n\r\n\r\n00:00:03,000 --> 00:00:05,000\r\nTwo\r\n7\r\n00:00:06,000 --> 00:00:07,000\r\nThree";
         let (t, w) = parse_srt(srt, "a.srt").unwrap();
-        assert_eq!(
-            texts(&t),
-            vec![
-                (1000, 4000, "One"),
-                (3000, 5000, "Two"),
-                (6000, 7000, "Three")
-            ]
-        );
-        assert!(
-            w.iter().any(|w| w.message.contains("out of order")),
-            "{w:?}"
-        );
-        assert!(
-            w.iter().any(|w| w.message.contains("no blank line")),
-            "{w:?}"
-        );
+        assert_eq!(texts(&t), vec![(1000, 4000, "One"), (3000, 5000, "Two"), (6000, 7000, "Three")]);
+        assert!(w.iter().any(|w| w.message.contains("out of order")), "{w:?}");
+        assert!(w.iter().any(|w| w.message.contains("no blank line")), "{w:?}");
     }
 
     #[test]
     fn errors_name_file_line_and_expectation() {
-        let err = parse_srt(
-            "1\n00:00:01,000 --> 00:00:02,000\nok\n\n2\nhello\n",
-            "talk.srt",
-        )
-        .unwrap_err();
+        let err = parse_srt("1\n00:00:01,000 --> 00:00:02,000\nok\n\n2\nhello\n", "talk.srt").unwrap_err();
         assert_eq!(
             err.to_string(),
             "talk.srt:6: expected a timing line HH:MM:SS,mmm --> HH:MM:SS,mmm after cue number 2, found \"hello\""
         );
         let err = parse_srt("1\n00:00:01,000 --> 00:0x:02,000\n", "talk.srt").unwrap_err();
-        assert!(
-            err.to_string()
-                .starts_with("talk.srt:2: malformed timing line"),
-            "{err}"
-        );
+        assert!(err.to_string().starts_with("talk.srt:2: malformed timing line"), "{err}");
         let err = parse_srt("just some prose\nand more\n", "notes.txt").unwrap_err();
-        assert!(
-            err.to_string()
-                .starts_with("notes.txt:1: expected a cue number or a timing line"),
-            "{err}"
-        );
+        assert!(err.to_string().starts_with("notes.txt:1: expected a cue number or a timing line"), "{err}");
     }
 
     #[test]
     fn writes_numbered_cues() {
         let mut t = Transcript::default();
         t.segments.push(Segment::new(0, 1500, "Kṛṣṇa\n\nspeaks"));
-        t.segments
-            .push(Segment::new(3_723_004, 3_724_000, "<b>bold</b>"));
+        t.segments.push(Segment::new(3_723_004, 3_724_000, "<b>bold</b>"));
         assert_eq!(
             write_srt(&t),
             "1\n00:00:00,000 --> 00:00:01,500\nKṛṣṇa\nspeaks\n\n2\n01:02:03,004 --> 01:02:04,000\n<b>bold</b>\n"

@@ -34,12 +34,7 @@ fn number(s: &str, max_digits: usize) -> Option<u64> {
 /// Formats `ms` as `HH:MM:SS{sep}mmm`, hours growing past two digits when needed.
 pub(crate) fn format(ms: u64, sep: char) -> String {
     let (h, rest) = (ms / 3_600_000, ms % 3_600_000);
-    format!(
-        "{h:02}:{:02}:{:02}{sep}{:03}",
-        rest / 60_000,
-        rest % 60_000 / 1000,
-        rest % 1000
-    )
+    format!("{h:02}:{:02}:{:02}{sep}{:03}", rest / 60_000, rest % 60_000 / 1000, rest % 1000)
 }
 
 /// Splits a timing line `START --> END [settings]` into its parts, or `None` if it is not one.
@@ -69,15 +64,7 @@ mod tests {
 
     #[test]
     fn rejects_malformed() {
-        for bad in [
-            "",
-            "1",
-            "00:00:01,",
-            "00:61:00,000",
-            "aa:00:01,000",
-            "00:00:01,0000",
-            "1:2:3:4,000",
-        ] {
+        for bad in ["", "1", "00:00:01,", "00:61:00,000", "aa:00:01,000", "00:00:01,0000", "1:2:3:4,000"] {
             assert_eq!(parse(bad), None, "{bad:?}");
         }
     }
@@ -90,10 +77,7 @@ mod tests {
             parse_timing("00:00:01.000 --> 00:00:02.500 align:start line:0"),
             Some((1000, 2500, Some("align:start line:0")))
         );
-        assert_eq!(
-            parse_timing("00:00:01,000-->00:00:02,000"),
-            Some((1000, 2000, None))
-        );
+        assert_eq!(parse_timing("00:00:01,000-->00:00:02,000"), Some((1000, 2000, None)));
         assert_eq!(parse_timing("00:00:01,000 -> 00:00:02,000"), None);
     }
 }

@@ -27,10 +27,7 @@ pub fn parse_vtt(text: &str, source_name: &str) -> Result<(Transcript, Vec<Warni
             continue;
         }
         let first = lines.get(i);
-        if ["NOTE", "STYLE", "REGION"]
-            .iter()
-            .any(|k| first == *k || first.starts_with(&format!("{k} ")))
-        {
+        if ["NOTE", "STYLE", "REGION"].iter().any(|k| first == *k || first.starts_with(&format!("{k} "))) {
             while i < lines.len() && !lines.is_blank(i) {
                 i += 1;
             }
@@ -52,27 +49,18 @@ pub fn parse_vtt(text: &str, source_name: &str) -> Result<(Transcript, Vec<Warni
             i += 1;
         }
         let (start_ms, end_ms) = timing(source_name, &lines, i, &mut warnings)?;
-        let settings = timecode::parse_timing(lines.get(i))
-            .and_then(|(_, _, s)| s)
-            .map(str::to_owned);
+        let settings = timecode::parse_timing(lines.get(i)).and_then(|(_, _, s)| s).map(str::to_owned);
         i += 1;
         let mut text_lines = Vec::new();
         while i < lines.len() && !lines.is_blank(i) {
             if lines.is_timing(i) {
-                warnings.push(Warning::at(
-                    i + 1,
-                    "no blank line before this cue; read it as a new cue",
-                ));
+                warnings.push(Warning::at(i + 1, "no blank line before this cue; read it as a new cue"));
                 break;
             }
             text_lines.push(lines.get(i).trim_end());
             i += 1;
         }
-        segments.push(Segment {
-            id,
-            settings,
-            ..Segment::new(start_ms, end_ms, text_lines.join("\n"))
-        });
+        segments.push(Segment { id, settings, ..Segment::new(start_ms, end_ms, text_lines.join("\n")) });
     }
     if segments.is_empty() {
         warnings.push(Warning::whole("no cues found"));
@@ -113,10 +101,7 @@ mod tests {
         assert!(w.is_empty(), "{w:?}");
         assert_eq!(t.segments.len(), 2);
         assert_eq!(t.segments[0].id.as_deref(), Some("intro"));
-        assert_eq!(
-            t.segments[0].settings.as_deref(),
-            Some("align:start line:0")
-        );
+        assert_eq!(t.segments[0].settings.as_deref(), Some("align:start line:0"));
         assert_eq!(t.segments[0].text, "<v Swami>Krishna speaks</v>");
         assert_eq!((t.segments[1].start_ms, t.segments[1].end_ms), (5000, 6500));
     }
@@ -127,11 +112,7 @@ mod tests {
         assert_eq!(t.segments.len(), 1);
         assert!(w[0].message.contains("no WEBVTT header"));
         let err = parse_vtt("WEBVTT\n\nthis is not a cue\nnor this\n", "b.vtt").unwrap_err();
-        assert!(
-            err.to_string()
-                .starts_with("b.vtt:3: expected a cue identifier or a timing line"),
-            "{err}"
-        );
+        assert!(err.to_string().starts_with("b.vtt:3: expected a cue identifier or a timing line"), "{err}");
     }
 
     #[test]
@@ -139,9 +120,7 @@ mod tests {
         let mut seg = Segment::new(1000, 2000, "Kṛṣṇa");
         seg.id = Some("a1".into());
         seg.settings = Some("align:start".into());
-        let t = Transcript {
-            segments: vec![seg, Segment::new(2000, 3000, "two")],
-        };
+        let t = Transcript { segments: vec![seg, Segment::new(2000, 3000, "two")] };
         assert_eq!(
             write_vtt(&t),
             "WEBVTT\n\na1\n00:00:01.000 --> 00:00:02.000 align:start\nKṛṣṇa\n\n00:00:02.000 --> 00:00:03.000\ntwo\n"
