@@ -7,7 +7,8 @@ use super::skeleton::skeleton;
 use crate::lexicon::{iast, EntryId, Lexicon};
 
 pub(crate) struct FuzzyIndex {
-    /// Skeleton → entries with that skeleton.
+    /// Skeleton → entries with that skeleton, the entry with most spellings behind it first
+    /// (Kṛṣṇa, with a dozen listed spellings, before the river Kṛṣṇā).
     exact: FxHashMap<String, Vec<EntryId>>,
     tree: BkTree,
     /// Each entry's first skeleton letter.
@@ -23,7 +24,7 @@ pub(crate) struct Candidate {
 
 impl FuzzyIndex {
     pub(crate) fn new(lexicon: &Lexicon) -> Self {
-        let mut exact: FxHashMap<String, Vec<EntryId>> = FxHashMap::default();
+        let mut counted: FxHashMap<String, Vec<(EntryId, u32)>> = FxHashMap::default();
         for (id, entry) in lexicon.iter() {
             let spellings = std::iter::once(entry.iast.clone())
                 .chain(entry.variants.iter().cloned())
@@ -33,12 +34,20 @@ impl FuzzyIndex {
                 if key.len() < 3 {
                     continue;
                 }
-                let ids = exact.entry(key).or_default();
-                if !ids.contains(&id) {
-                    ids.push(id);
+                let ids = counted.entry(key).or_default();
+                match ids.iter_mut().find(|(e, _)| *e == id) {
+                    Some((_, n)) => *n += 1,
+                    None => ids.push((id, 1)),
                 }
             }
         }
+        let exact: FxHashMap<String, Vec<EntryId>> = counted
+            .into_iter()
+            .map(|(key, mut ids)| {
+                ids.sort_by_key(|&(id, n)| (std::cmp::Reverse(n), id));
+                (key, ids.into_iter().map(|(id, _)| id).collect())
+            })
+            .collect();
         let mut tree = BkTree::default();
         let mut keys: Vec<&String> = exact.keys().collect();
         keys.sort();

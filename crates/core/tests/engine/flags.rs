@@ -1,0 +1,65 @@
+use shruti_core::{FlagKind, Reason, SuggestionSource};
+
+use super::analyze;
+
+#[test]
+fn recited_verse_is_flagged_with_reference_and_iast() {
+    let a = analyze(&["As Krishna says, karmanye vadhikaraste, ma phaleshu kadachana."]);
+    let verse = a.flags.iter().find(|f| f.kind == FlagKind::Verse).expect("a verse flag");
+    let m = verse.verse.as_ref().unwrap();
+    assert_eq!((m.work.as_str(), m.reference.as_str()), ("Bhagavad Gītā", "2.47"));
+    assert_eq!(m.iast, "karmaṇyevādhikāraste mā phaleṣu kadācana");
+    assert_eq!(verse.surface, "karmanye vadhikaraste, ma phaleshu kadachana");
+    assert_eq!(verse.suggestions[0].source, SuggestionSource::Verse);
+    // The lead-in is still corrected.
+    assert!(a.corrections.iter().any(|c| c.replacement == "Kṛṣṇa"));
+}
+
+#[test]
+fn unlisted_near_miss_is_a_fuzzy_flag_with_ranked_suggestions() {
+    let a = analyze(&["king Yudhishtara ruled"]);
+    let f = a.flags.iter().find(|f| f.surface == "Yudhishtara").expect("flagged");
+    assert_eq!(f.kind, FlagKind::Fuzzy);
+    assert_eq!(f.suggestions[0].text, "Yudhiṣṭhira");
+    assert!(f.reasons.contains(&Reason::EditDistance { distance: 1 }));
+    assert!(f.suggestions.windows(2).all(|w| w[0].score >= w[1].score));
+}
+
+#[test]
+fn spelling_that_sounds_like_two_entries_is_asked_not_applied() {
+    // Kṛṣṇa the god and Kṛṣṇā the river sound alike; the one with more known spellings leads.
+    let a = analyze(&["Lord Krushnaa smiled"]);
+    assert!(a.corrections.is_empty());
+    let texts: Vec<&str> = a.flags[0].suggestions.iter().map(|s| s.text.as_str()).collect();
+    assert_eq!(texts[0], "Kṛṣṇa");
+    assert!(texts.contains(&"Kṛṣṇā"));
+    assert!(a.flags[0].reasons.contains(&Reason::Ambiguous { entries: 2 }));
+}
+
+#[test]
+fn unknown_sanskrit_looking_word_is_flagged() {
+    let a = analyze(&["the king Bhadrashvadhipa came"]);
+    let f = a.flags.iter().find(|f| f.surface == "Bhadrashvadhipa").expect("flagged");
+    assert_eq!(f.kind, FlagKind::UnknownTerm);
+    assert!(matches!(f.reasons[0], Reason::SanskritShape { .. }));
+}
+
+#[test]
+fn english_homograph_capitalised_mid_sentence_is_only_suggested() {
+    let a = analyze(&["and then Ram went to the forest"]);
+    assert!(a.corrections.is_empty());
+    let f = &a.flags[0];
+    assert_eq!((f.surface.as_str(), f.kind), ("Ram", FlagKind::KnownVariant));
+    assert_eq!(f.suggestions[0].text, "Rāma");
+    assert!(f.reasons.contains(&Reason::EnglishHomograph));
+    assert!(analyze(&["Ram is an animal."]).flags.is_empty(), "sentence-initial capital is no evidence");
+}
+
+#[test]
+fn spans_are_character_offsets_and_cues_carry_times() {
+    let a = analyze(&["first cue", "Ṛṣi Yudhishtara"]);
+    let f = a.flags.iter().find(|f| f.surface == "Yudhishtara").unwrap();
+    assert_eq!(f.segment, 1);
+    assert_eq!((f.start_ms, f.end_ms), (3000, 5500));
+    assert_eq!(f.span, [4, 15]);
+}

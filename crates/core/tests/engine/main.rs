@@ -1,0 +1,34 @@
+//! The engine's behaviour on the bundled lexicon, one module per concern.
+
+mod correction;
+mod flags;
+mod words;
+
+use shruti_core::{Analysis, Engine, Segment, Transcript};
+use std::sync::OnceLock;
+
+/// One engine for all tests: building it parses the whole lexicon.
+pub fn engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| Engine::builder().build())
+}
+
+/// Corrects a one-segment transcript and returns its text.
+pub fn corrected(text: &str) -> String {
+    let (out, _) = engine().correct(&transcript(&[text]));
+    out.segments[0].text.clone()
+}
+
+pub fn transcript(texts: &[&str]) -> Transcript {
+    Transcript {
+        segments: texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Segment::new(i as u64 * 3000, i as u64 * 3000 + 2500, *t))
+            .collect(),
+    }
+}
+
+pub fn analyze(texts: &[&str]) -> Analysis {
+    engine().analyze(&transcript(texts))
+}
