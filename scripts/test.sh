@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Set-up command 2: every test. Formatting and lints, the unit, property and integration tests,
+# the lexicon check, and the golden-set evaluation with the quality gates.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/shruti-target}"
+
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo test --workspace --locked
+
+cargo build --release --locked -p shruti-cli
+shruti="$CARGO_TARGET_DIR/release/shruti"
+"$shruti" lexicon check
+"$shruti" eval golden/text --min-term-recall 0.95 --max-over-corrections 0 --min-verse-recall 0.90
