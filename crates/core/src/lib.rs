@@ -21,7 +21,7 @@
 //! let srt = "1\n00:00:01,000 --> 00:00:04,000\nKrishna speaks to Arjun at Kurukshetra\n";
 //! let (transcript, _warnings) = subtitle::parse_srt(srt, "talk.srt").unwrap();
 //! let engine = Engine::builder().build();
-//! let (corrected, _analysis) = engine.correct(&transcript);
+//! let (corrected, _analysis) = engine.correct(transcript);
 //! assert_eq!(corrected.segments[0].text, "Kṛṣṇa speaks to Arjuna at Kurukṣetra");
 //! ```
 

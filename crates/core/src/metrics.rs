@@ -71,7 +71,8 @@ pub fn cer(reference: &str, hypothesis: &str) -> ErrorRate {
     ErrorRate { edits: edit_distance(&r, &h), reference_len: r.len() }
 }
 
-fn edit_distance<T: PartialEq>(a: &[T], b: &[T]) -> usize {
+/// Levenshtein distance between two sequences, with one row of memory.
+pub(crate) fn edit_distance<T: PartialEq>(a: &[T], b: &[T]) -> usize {
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, x) in a.iter().enumerate() {
         let mut diag = row[0];

@@ -142,6 +142,9 @@ pub struct VerseMatch {
     pub reference: String,
     /// The canonical IAST of the lines recited.
     pub iast: String,
+    /// Other verses the recitation matches as well (their references).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<String>,
 }
 
 /// Something the expert should look at.
@@ -186,21 +189,26 @@ impl Analysis {
     /// The transcript with every correction applied; times, ids and words are kept.
     pub fn apply(&self, transcript: &Transcript) -> Transcript {
         let mut out = transcript.clone();
-        let mut by_segment = self.corrections.iter().peekable();
-        for (i, seg) in out.segments.iter_mut().enumerate() {
-            let mut text = String::with_capacity(seg.text.len() + 8);
+        self.apply_in_place(&mut out);
+        out
+    }
+
+    /// Applies every correction to the transcript it was computed from.
+    pub fn apply_in_place(&self, transcript: &mut Transcript) {
+        let mut corrections = self.corrections.iter().peekable();
+        while let Some(first) = corrections.peek() {
+            let segment = &mut transcript.segments[first.segment];
+            let index = first.segment;
+            let mut text = String::with_capacity(segment.text.len() + 8);
             let mut at = 0;
-            while let Some(c) = by_segment.next_if(|c| c.segment == i) {
-                text.push_str(&seg.text[at..c.range.start]);
+            while let Some(c) = corrections.next_if(|c| c.segment == index) {
+                text.push_str(&segment.text[at..c.range.start]);
                 text.push_str(&c.replacement);
                 at = c.range.end;
             }
-            if at > 0 {
-                text.push_str(&seg.text[at..]);
-                seg.text = text;
-            }
+            text.push_str(&segment.text[at..]);
+            segment.text = text;
         }
-        out
     }
 
     /// The transcript as it would read if the expert accepted every flag's top suggestion:

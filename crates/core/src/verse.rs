@@ -88,6 +88,9 @@ pub struct VerseHit<'a> {
     pub lines: Vec<usize>,
     /// The best line's share of 4-grams found in the text, 0..=1.
     pub coverage: f32,
+    /// Other verses with a line heard just as well (the Gītā repeats some half-verses: 9.34 and
+    /// 18.65 open alike), with their covered lines.
+    pub also: Vec<(&'a Verse, Vec<usize>)>,
 }
 
 /// Lookup from skeleton 4-grams to the half-verses that contain them.
@@ -172,26 +175,41 @@ impl VerseIndex {
         }
         let hit = best.map(|(line, best_coverage)| {
             let at = self.lines[line as usize];
-            let mut lines: Vec<usize> = s
+            let heard = |l: u32| {
+                let n = s.shared[l as usize];
+                usize::from(n) >= MIN_SHARED && coverage(l, n) >= MIN_COVERAGE
+            };
+            let lines_of = |corpus: u16, verse: u32| {
+                let mut lines: Vec<usize> = s
+                    .touched
+                    .iter()
+                    .map(|&l| (l, self.lines[l as usize]))
+                    .filter(|&(l, r)| r.corpus == corpus && r.verse == verse && heard(l))
+                    .map(|(_, r)| usize::from(r.line))
+                    .collect();
+                lines.sort_unstable();
+                lines
+            };
+            let mut also: Vec<(u16, u32)> = s
                 .touched
                 .iter()
-                .filter(|&&l| {
-                    let r = self.lines[l as usize];
-                    let n = s.shared[l as usize];
-                    r.corpus == at.corpus
-                        && r.verse == at.verse
-                        && usize::from(n) >= MIN_SHARED
-                        && coverage(l, n) >= MIN_COVERAGE
+                .map(|&l| (l, self.lines[l as usize]))
+                .filter(|&(l, r)| {
+                    (r.corpus, r.verse) != (at.corpus, at.verse)
+                        && heard(l)
+                        && coverage(l, s.shared[l as usize]) >= best_coverage - 0.01
                 })
-                .map(|&l| usize::from(self.lines[l as usize].line))
+                .map(|(_, r)| (r.corpus, r.verse))
                 .collect();
-            lines.sort_unstable();
-            let corpus = &self.corpora[usize::from(at.corpus)];
+            also.sort_unstable();
+            also.dedup();
+            let verse_at = |c: u16, v: u32| &self.corpora[usize::from(c)].verses[v as usize];
             VerseHit {
-                work: &corpus.work,
-                verse: &corpus.verses[at.verse as usize],
-                lines,
+                work: &self.corpora[usize::from(at.corpus)].work,
+                verse: verse_at(at.corpus, at.verse),
+                lines: lines_of(at.corpus, at.verse),
                 coverage: best_coverage.min(1.0),
+                also: also.into_iter().map(|(c, v)| (verse_at(c, v), lines_of(c, v))).collect(),
             }
         });
         for &line in &s.touched {

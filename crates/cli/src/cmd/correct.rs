@@ -26,13 +26,13 @@ impl Cmd {
     pub fn run(self, lexicon: Option<&Path>) -> Result<ExitCode> {
         let engine = input::engine(lexicon)?;
         let (transcript, format) = input::read_transcript(&self.input)?;
-        let (corrected, analysis) = engine.correct(&transcript);
+        let (corrected, analysis) = engine.correct(transcript);
         let out_format = SubtitleFormat::from_extension(&self.output.to_string_lossy()).unwrap_or(format);
         std::fs::write(&self.output, write_subtitles(&corrected, out_format))
             .with_context(|| format!("cannot write {}", self.output.display()))?;
         if self.report {
             for c in &analysis.corrections {
-                let seg = &transcript.segments[c.segment];
+                let seg = &corrected.segments[c.segment];
                 eprintln!(
                     "cue {:>4} {:>9} ms  {} → {}  ({:.2})",
                     c.segment + 1,

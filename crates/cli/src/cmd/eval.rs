@@ -111,9 +111,8 @@ impl Cmd {
             for v in &verses {
                 report.verse_recall.total += 1;
                 let found = analysis.flags.iter().any(|f| {
-                    f.segment + 1 == v.cue
-                        && f.kind == FlagKind::Verse
-                        && f.verse.as_ref().is_some_and(|m| m.reference == v.reference)
+                    let heard = f.verse.as_ref().filter(|_| f.segment + 1 == v.cue && f.kind == FlagKind::Verse);
+                    heard.is_some_and(|m| m.reference == v.reference || m.also.contains(&v.reference))
                 });
                 if found {
                     report.verse_recall.found += 1;

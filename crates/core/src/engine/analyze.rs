@@ -13,7 +13,7 @@ use super::Engine;
 use crate::lexicon::{EntryId, Policy};
 use crate::report::{Analysis, Correction, Flag, FlagKind, Reason, Suggestion, SuggestionSource, VerseMatch};
 use crate::transcript::Segment;
-use crate::verse::VerseScratch;
+use crate::verse::{Verse, VerseScratch};
 
 /// Buffers reused from segment to segment.
 #[derive(Default)]
@@ -373,24 +373,27 @@ fn find_verse(ctx: &Ctx, s: &mut Scratch) -> Option<Flag> {
         s.tokens.iter().filter(|t| index.shares_grams(&s.scan.text[t.start..t.end], &line_grams)).collect();
     let (first, last) = (recited.first()?, recited.last()?);
     let range = s.scan.original_range(first.start, last.end);
-    let iast = hit.lines.iter().map(|&l| hit.verse.iast[l].as_str()).collect::<Vec<_>>().join(" ");
-    let deva = hit.lines.iter().map(|&l| hit.verse.deva[l].as_str()).collect::<Vec<_>>().join(" ");
-    let suggestion = Suggestion {
-        text: iast.clone(),
-        score: hit.coverage,
-        source: SuggestionSource::Verse,
-        deva: Some(deva),
-        entry: None,
+    let suggestion = |verse: &Verse, lines: &[usize], score: f32| {
+        let join = |texts: &[String]| lines.iter().map(|&l| texts[l].as_str()).collect::<Vec<_>>().join(" ");
+        Suggestion {
+            text: join(&verse.iast),
+            score,
+            source: SuggestionSource::Verse,
+            deva: Some(join(&verse.deva)),
+            entry: None,
+        }
     };
-    let mut f = flag(
-        ctx,
-        range,
-        FlagKind::Verse,
-        hit.coverage,
-        vec![Reason::VerseCoverage { coverage: hit.coverage }],
-        vec![suggestion],
-    );
-    f.verse = Some(VerseMatch { work: hit.work.to_owned(), reference: hit.verse.reference.clone(), iast });
+    let mut suggestions = vec![suggestion(hit.verse, &hit.lines, hit.coverage)];
+    suggestions.extend(hit.also.iter().map(|(verse, lines)| suggestion(verse, lines, hit.coverage - 0.01)));
+    let iast = suggestions[0].text.clone();
+    let reasons = vec![Reason::VerseCoverage { coverage: hit.coverage }];
+    let mut f = flag(ctx, range, FlagKind::Verse, hit.coverage, reasons, suggestions);
+    f.verse = Some(VerseMatch {
+        work: hit.work.to_owned(),
+        reference: hit.verse.reference.clone(),
+        iast,
+        also: hit.also.iter().map(|(v, _)| v.reference.clone()).collect(),
+    });
     Some(f)
 }
 

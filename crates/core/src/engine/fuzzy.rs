@@ -141,18 +141,7 @@ impl BkTree {
 
 /// Levenshtein distance between two ASCII skeletons, saturating at `cap`.
 pub(crate) fn levenshtein(a: &str, b: &str, cap: u8) -> u8 {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, &ca) in a.iter().enumerate() {
-        let mut diag = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let next = (diag + usize::from(ca != cb)).min(row[j] + 1).min(row[j + 1] + 1);
-            diag = row[j + 1];
-            row[j + 1] = next;
-        }
-    }
-    row[b.len()].min(usize::from(cap)) as u8
+    crate::metrics::edit_distance(a.as_bytes(), b.as_bytes()).min(usize::from(cap)) as u8
 }
 
 #[cfg(test)]

@@ -130,9 +130,11 @@ impl Engine {
         analysis
     }
 
-    /// Analyses and applies the corrections: the corrected transcript and what was found.
-    pub fn correct(&self, transcript: &Transcript) -> (Transcript, Analysis) {
-        let analysis = self.analyze(transcript);
-        (analysis.apply(transcript), analysis)
+    /// Analyses and applies the corrections: the corrected transcript and what was found (flag
+    /// spans refer to the text as it was).
+    pub fn correct(&self, mut transcript: Transcript) -> (Transcript, Analysis) {
+        let analysis = self.analyze(&transcript);
+        analysis.apply_in_place(&mut transcript);
+        (transcript, analysis)
     }
 }

@@ -48,7 +48,7 @@ fn corrects_multi_word_terms_across_lines_and_hyphens() {
 #[test]
 fn keeps_markup_and_timing() {
     let t = transcript(&["<i>Krishna</i> and <b>Arjun</b>", "nothing here"]);
-    let (out, analysis) = engine().correct(&t);
+    let (out, analysis) = engine().correct(t);
     assert_eq!(out.segments[0].text, "<i>Kṛṣṇa</i> and <b>Arjuna</b>");
     assert_eq!(out.segments[1].text, "nothing here");
     assert_eq!((out.segments[1].start_ms, out.segments[1].end_ms), (3000, 5500));

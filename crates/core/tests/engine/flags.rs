@@ -63,3 +63,15 @@ fn spans_are_character_offsets_and_cues_carry_times() {
     assert_eq!((f.start_ms, f.end_ms), (3000, 5500));
     assert_eq!(f.span, [4, 15]);
 }
+
+#[test]
+fn a_half_verse_the_gita_repeats_names_every_verse_it_could_be() {
+    // 9.34 and 18.65 open with the same half-verse.
+    let a = analyze(&["man mana bhava mad bhakto mad yaji mam namaskuru"]);
+    let m = a.flags[0].verse.as_ref().expect("a verse");
+    let mut refs = vec![m.reference.clone()];
+    refs.extend(m.also.iter().cloned());
+    refs.sort();
+    assert_eq!(refs, vec!["18.65", "9.34"]);
+    assert_eq!(a.flags[0].suggestions.len(), 2);
+}

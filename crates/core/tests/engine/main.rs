@@ -15,7 +15,7 @@ pub fn engine() -> &'static Engine {
 
 /// Corrects a one-segment transcript and returns its text.
 pub fn corrected(text: &str) -> String {
-    let (out, _) = engine().correct(&transcript(&[text]));
+    let (out, _) = engine().correct(transcript(&[text]));
     out.segments[0].text.clone()
 }
 
