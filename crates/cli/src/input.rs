@@ -6,8 +6,21 @@ use anyhow::{bail, Context, Result};
 use shruti_core::subtitle::{read_subtitles, SubtitleFormat};
 use shruti_core::{Engine, Lexicon, Transcript};
 
+/// Subtitle files are text: a lecture series' worth is a few megabytes. Anything far larger is
+/// refused before it is read (a video given by mistake, a runaway log).
+const MAX_SUBTITLE_BYTES: u64 = 256 << 20;
+
 /// Reads a subtitle file, printing repairs as warnings.
 pub fn read_transcript(path: &Path) -> Result<(Transcript, SubtitleFormat)> {
+    let size = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?.len();
+    if size > MAX_SUBTITLE_BYTES {
+        bail!(
+            "{}: {} MiB is too large for a subtitle file (the limit is {} MiB); is it a media file?",
+            path.display(),
+            size >> 20,
+            MAX_SUBTITLE_BYTES >> 20
+        );
+    }
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     let name = path.display().to_string();
     let (transcript, format, warnings) = read_subtitles(&bytes, &name)?;

@@ -193,20 +193,25 @@ impl Analysis {
         out
     }
 
-    /// Applies every correction to the transcript it was computed from.
+    /// Applies every correction to the transcript it was computed from. Corrections that do not
+    /// fit the text (overlapping an earlier one, out of range, splitting a character) are skipped.
     pub fn apply_in_place(&self, transcript: &mut Transcript) {
-        let mut corrections = self.corrections.iter().peekable();
-        while let Some(first) = corrections.peek() {
-            let segment = &mut transcript.segments[first.segment];
-            let index = first.segment;
-            let mut text = String::with_capacity(segment.text.len() + 8);
+        let mut order: Vec<&Correction> = self.corrections.iter().collect();
+        order.sort_by_key(|c| (c.segment, c.range.start));
+        for group in order.chunk_by(|a, b| a.segment == b.segment) {
+            let Some(segment) = transcript.segments.get_mut(group[0].segment) else { continue };
+            let old = &segment.text;
+            let mut text = String::with_capacity(old.len() + 8);
             let mut at = 0;
-            while let Some(c) = corrections.next_if(|c| c.segment == index) {
-                text.push_str(&segment.text[at..c.range.start]);
+            for c in group {
+                if c.range.start < at || old.get(c.range.clone()).is_none() {
+                    continue;
+                }
+                text.push_str(&old[at..c.range.start]);
                 text.push_str(&c.replacement);
                 at = c.range.end;
             }
-            text.push_str(&segment.text[at..]);
+            text.push_str(&old[at..]);
             segment.text = text;
         }
     }
@@ -227,9 +232,43 @@ impl Analysis {
                 reasons: Vec::new(),
             })
         }));
-        all.corrections.sort_by_key(|c| (c.segment, c.range.start));
-        // Flags never overlap corrections, and verse flags never overlap word flags.
-        all.corrections.dedup_by(|b, a| a.segment == b.segment && b.range.start < a.range.end);
         all.apply(transcript)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transcript::Segment;
+
+    fn correction(segment: usize, range: Range<usize>, replacement: &str) -> Correction {
+        Correction {
+            segment,
+            range,
+            original: String::new(),
+            replacement: replacement.into(),
+            entry: EntryId(0),
+            score: 1.0,
+            reasons: vec![],
+        }
+    }
+
+    #[test]
+    fn applies_in_any_order_and_skips_what_does_not_fit() {
+        let t = Transcript { segments: vec![Segment::new(0, 1, "Rama and Sita"), Segment::new(1, 2, "Kṛṣna")] };
+        let analysis = Analysis {
+            corrections: vec![
+                correction(0, 9..13, "Sītā"),
+                correction(1, 0..3, "x"), // splits ṛ: skipped
+                correction(0, 0..4, "Rāma"),
+                correction(0, 2..6, "zz"),   // overlaps Rāma: skipped
+                correction(7, 0..1, "gone"), // no such segment: skipped
+                correction(0, 9..99, "?"),   // out of range: skipped
+            ],
+            flags: vec![],
+        };
+        let out = analysis.apply(&t);
+        assert_eq!(out.segments[0].text, "Rāma and Sītā");
+        assert_eq!(out.segments[1].text, "Kṛṣna");
     }
 }

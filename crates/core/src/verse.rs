@@ -44,14 +44,18 @@ impl VerseCorpus {
     pub fn from_toml(name: &str, text: &str) -> Result<Self, Error> {
         let corpus: VerseCorpus = toml::from_str(text).map_err(|e| Error::Lexicon {
             source_name: name.to_owned(),
-            line: e.span().map_or(1, |s| text[..s.start].matches('\n').count() + 1),
+            line: e
+                .span()
+                .map_or(1, |s| text.as_bytes()[..s.start.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1),
             message: e.message().trim().to_owned(),
         })?;
-        if let Some(v) = corpus.verses.iter().find(|v| v.deva.len() != v.iast.len() || v.deva.is_empty()) {
+        if let Some(v) =
+            corpus.verses.iter().find(|v| v.deva.len() != v.iast.len() || !(1..=255).contains(&v.deva.len()))
+        {
             return Err(Error::Lexicon {
                 source_name: name.to_owned(),
                 line: 1,
-                message: format!("verse {} needs as many IAST lines as Devanagari lines", v.reference),
+                message: format!("verse {} needs 1 to 255 Devanagari lines and as many IAST lines", v.reference),
             });
         }
         Ok(corpus)
@@ -117,7 +121,8 @@ impl VerseIndex {
                     skeleton_into(line, SkeletonMode::Stream, &mut folded, &mut skel);
                     four_grams(&skel, &mut grams);
                     let id = lines.len() as u32;
-                    lines.push(LineRef { corpus: c as u16, verse: v as u32, line: l as u8, grams: grams.len() as u16 });
+                    let grams_heard = u16::try_from(grams.len()).unwrap_or(u16::MAX);
+                    lines.push(LineRef { corpus: c as u16, verse: v as u32, line: l as u8, grams: grams_heard });
                     for &g in &grams {
                         postings.entry(g).or_default().push(id);
                     }
@@ -158,7 +163,7 @@ impl VerseIndex {
                 if s.shared[line as usize] == 0 {
                     s.touched.push(line);
                 }
-                s.shared[line as usize] += 1;
+                s.shared[line as usize] = s.shared[line as usize].saturating_add(1);
             }
         }
         let coverage = |line: u32, n: u16| f32::from(n) / f32::from(self.lines[line as usize].grams.max(1));

@@ -68,3 +68,20 @@ fn missing_file_and_bad_usage_have_distinct_exit_codes() {
     assert_eq!(shruti(&["frobnicate"]).status.code(), Some(2));
     assert_eq!(shruti(&["correct", "--help"]).status.code(), Some(0));
 }
+
+#[test]
+fn huge_and_binary_files_are_refused_clearly() {
+    let dir = temp_dir("huge");
+    let huge = dir.join("huge.srt");
+    let file = std::fs::File::create(&huge).unwrap();
+    file.set_len(300 << 20).unwrap(); // sparse: no disk used
+    let o = shruti(&["flag", path_str(&huge)]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("300 MiB is too large for a subtitle file"), "{}", stderr(&o));
+
+    let binary = dir.join("lecture.srt");
+    std::fs::write(&binary, b"RIFF\x24\x00\x00\x00WAVEfmt ").unwrap();
+    let o = shruti(&["flag", path_str(&binary)]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains(&format!("{}: contains NUL bytes", binary.display())), "{}", stderr(&o));
+}

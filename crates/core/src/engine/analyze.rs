@@ -53,6 +53,15 @@ enum Outcome {
     Flag(Flag),
 }
 
+/// What became of an exact match.
+enum Judged {
+    /// Ordinary English: left to the checks for plain words.
+    English,
+    /// Already right and not in doubt: nothing to do, and no other check either.
+    Settled,
+    Outcome(Outcome),
+}
+
 pub(crate) fn segment(
     engine: &Engine,
     index: usize,
@@ -67,18 +76,21 @@ pub(crate) fn segment(
     tokenize(engine, s);
 
     let verse = find_verse(&ctx, s);
-    let outside_verse =
-        |r: &Range<usize>| verse.as_ref().is_none_or(|v| r.end <= v.range.start || r.start >= v.range.end);
 
     let mut outcomes = Vec::new();
     engine.exact.find(&s.scan.text, &mut s.hits);
     let hits = std::mem::take(&mut s.hits);
+    let mut covered = Vec::new();
     for hit in &hits {
-        if let Some(o) = judge_exact(&ctx, s, hit) {
-            outcomes.push(o);
+        match judge_exact(&ctx, s, hit) {
+            // Its words still get the checks every English word gets.
+            Judged::English => continue,
+            Judged::Settled => {}
+            Judged::Outcome(o) => outcomes.push(o),
         }
+        covered.push((hit.start, hit.end));
     }
-    let mut covered = hits.iter().map(|h| (h.start, h.end)).peekable();
+    let mut covered = covered.into_iter().peekable();
     let tokens = std::mem::take(&mut s.tokens);
     for t in &tokens {
         while covered.next_if(|&(_, end)| end <= t.start).is_some() {}
@@ -92,18 +104,49 @@ pub(crate) fn segment(
     s.hits = hits;
     s.tokens = tokens;
 
-    outcomes.sort_by_key(|o| match o {
-        Outcome::Correct(c) => c.range.start,
-        Outcome::Flag(f) => f.range.start,
-    });
+    // A recited verse is one flag: nothing inside it is corrected or flagged word by word.
+    if let Some(v) = verse {
+        outcomes.retain(|o| o.range().end <= v.range.start || o.range().start >= v.range.end);
+        outcomes.push(Outcome::Flag(v));
+    }
+    outcomes.sort_by_key(|o| o.range().start);
+    let mut chars = CharCounter::default();
     for o in outcomes {
         match o {
-            Outcome::Correct(c) if outside_verse(&c.range) => out.corrections.push(c),
-            Outcome::Flag(f) if outside_verse(&f.range) => out.flags.push(f),
-            _ => {}
+            Outcome::Correct(c) => out.corrections.push(c),
+            Outcome::Flag(mut f) => {
+                f.span = [chars.at(&segment.text, f.range.start), chars.at(&segment.text, f.range.end)];
+                out.flags.push(f);
+            }
         }
     }
-    out.flags.extend(verse);
+}
+
+impl Outcome {
+    fn range(&self) -> &Range<usize> {
+        match self {
+            Outcome::Correct(c) => &c.range,
+            Outcome::Flag(f) => &f.range,
+        }
+    }
+}
+
+/// Character offsets of increasing byte offsets, counted once along the text.
+#[derive(Default)]
+struct CharCounter {
+    byte: usize,
+    chars: usize,
+}
+
+impl CharCounter {
+    fn at(&mut self, text: &str, byte: usize) -> usize {
+        if byte < self.byte {
+            *self = CharCounter::default();
+        }
+        self.chars += text[self.byte..byte].chars().count();
+        self.byte = byte;
+        self.chars
+    }
 }
 
 /// Finds each ASR word's byte range in the segment text, in order.
@@ -175,9 +218,6 @@ fn sound_alikes(
                 _ => 2,
             };
             engine.fuzzy.candidates(skel, max_distance.min(allowed), &mut candidates);
-            // A recogniser keeps a word's first sound far more often than not.
-            let first = skel.as_bytes()[0];
-            candidates.retain(|c| c.distance == 0 || engine.fuzzy.first_sound(c.entry) == Some(first));
             if !candidates.is_empty() {
                 return (candidates, as_plural);
             }
@@ -186,14 +226,14 @@ fn sound_alikes(
     (candidates, false)
 }
 
-fn judge_exact(ctx: &Ctx, s: &Scratch, hit: &Hit) -> Option<Outcome> {
+fn judge_exact(ctx: &Ctx, s: &Scratch, hit: &Hit) -> Judged {
     let engine = ctx.engine;
     let targets = engine.exact.targets(hit.pattern);
     let range = s.scan.original_range(hit.start, hit.end);
     let surface = &ctx.segment.text[range.clone()];
     let matched = &s.scan.text[hit.start..hit.end];
-    let tokens = s.tokens.iter().filter(|t| t.start >= hit.start && t.end <= hit.end);
-    let all_english = tokens.clone().all(|t| t.english);
+    let first = s.tokens.partition_point(|t| t.start < hit.start);
+    let all_english = s.tokens[first..].iter().take_while(|t| t.end <= hit.end).all(|t| t.english);
     if all_english {
         // Ordinary English is left alone, unless a lone word is capitalised mid-sentence where a
         // name can stand ("Ram" the prince, not "ram" the animal).
@@ -202,17 +242,11 @@ fn judge_exact(ctx: &Ctx, s: &Scratch, hit: &Hit) -> Option<Outcome> {
             && surface.starts_with(char::is_uppercase)
             && !sentence_start(&s.scan.text, hit.start, ctx.starts_sentence);
         if !capital_mid_sentence || names.is_empty() {
-            return None;
+            return Judged::English;
         }
         let suggestions = names.iter().map(|t| suggestion(engine, t, surface, 0.5)).collect();
-        return Some(Outcome::Flag(flag(
-            ctx,
-            range,
-            FlagKind::KnownVariant,
-            0.5,
-            vec![Reason::EnglishHomograph],
-            suggestions,
-        )));
+        let reasons = vec![Reason::EnglishHomograph];
+        return Judged::Outcome(Outcome::Flag(flag(ctx, range, FlagKind::KnownVariant, 0.5, reasons, suggestions)));
     }
 
     let best = targets[0].source;
@@ -251,13 +285,16 @@ fn judge_exact(ctx: &Ctx, s: &Scratch, hit: &Hit) -> Option<Outcome> {
     let replacement = replacement(engine, &targets[0], surface);
     if replacement == surface && primary == 1 {
         // Already right; only the recogniser's doubt is worth a look.
-        return prob
-            .filter(|&p| p < engine.config.low_confidence)
-            .map(|p| Outcome::Flag(flag(ctx, range, FlagKind::LowConfidence, 1.0 - p, reasons, Vec::new())));
+        return match prob.filter(|&p| p < engine.config.low_confidence) {
+            Some(p) => {
+                Judged::Outcome(Outcome::Flag(flag(ctx, range, FlagKind::LowConfidence, 1.0 - p, reasons, vec![])))
+            }
+            None => Judged::Settled,
+        };
     }
     let auto = score >= engine.config.auto_threshold && entry.policy == Policy::Auto && !surface.contains('<');
-    if auto {
-        return Some(Outcome::Correct(Correction {
+    if let Some(replacement) = keep_line_breaks(surface, &replacement).filter(|_| auto) {
+        return Judged::Outcome(Outcome::Correct(Correction {
             segment: ctx.index,
             range,
             original: surface.to_owned(),
@@ -272,7 +309,36 @@ fn judge_exact(ctx: &Ctx, s: &Scratch, hit: &Hit) -> Option<Outcome> {
         .map(|t| suggestion(engine, t, surface, if t.source == best { score } else { score - 0.2 }))
         .collect();
     suggestions.dedup_by(|a, b| a.text == b.text);
-    Some(Outcome::Flag(flag(ctx, range, FlagKind::KnownVariant, score, reasons, suggestions)))
+    Judged::Outcome(Outcome::Flag(flag(ctx, range, FlagKind::KnownVariant, score, reasons, suggestions)))
+}
+
+/// The replacement with the surface's line breaks kept between the same words ("Bhagavad\nGita"
+/// → "Bhagavad\nGītā"), so a cue keeps its lines; `None` when the words do not pair up.
+fn keep_line_breaks(surface: &str, replacement: &str) -> Option<String> {
+    if !surface.contains('\n') {
+        return Some(replacement.to_owned());
+    }
+    let is_gap = |c: char| c.is_whitespace() || c == '-';
+    let mut breaks = Vec::new();
+    let mut in_gap = false;
+    for c in surface.chars() {
+        if is_gap(c) {
+            if !in_gap {
+                breaks.push(false);
+            }
+            in_gap = true;
+            if c == '\n' {
+                *breaks.last_mut()? = true;
+            }
+        } else {
+            in_gap = false;
+        }
+    }
+    if replacement.chars().filter(|&c| is_gap(c)).count() != breaks.len() {
+        return None;
+    }
+    let mut gaps = breaks.into_iter();
+    Some(replacement.chars().map(|c| if is_gap(c) && gaps.next() == Some(true) { '\n' } else { c }).collect())
 }
 
 fn judge_word(ctx: &Ctx, s: &mut Scratch, t: &Token) -> Option<Outcome> {
@@ -327,7 +393,7 @@ fn judge_word(ctx: &Ctx, s: &mut Scratch, t: &Token) -> Option<Outcome> {
     }
     let make = |c: &Candidate, score: f32| {
         let e = engine.lexicon.get(c.entry);
-        let text = apply_case(&e.iast, surface) + if plural { "s" } else { "" };
+        let text = if plural { apply_case(&format!("{}s", e.iast), surface) } else { apply_case(&e.iast, surface) };
         Suggestion { text, score, source: SuggestionSource::Phonetic, deva: Some(e.deva.clone()), entry: Some(c.entry) }
     };
     let auto = top.distance == 0
@@ -410,15 +476,13 @@ fn flag(
     suggestions: Vec<Suggestion>,
 ) -> Flag {
     let text = &ctx.segment.text;
-    let start = text[..range.start].chars().count();
-    let span = [start, start + text[range.clone()].chars().count()];
     Flag {
         segment: ctx.index,
         start_ms: ctx.segment.start_ms,
         end_ms: ctx.segment.end_ms,
         surface: text[range.clone()].to_owned(),
         range,
-        span,
+        span: [0, 0], // filled in once the segment's flags are in order
         kind,
         score: score.clamp(0.0, 1.0),
         reasons,
@@ -433,11 +497,11 @@ fn is_name(engine: &Engine, id: EntryId) -> bool {
 
 fn replacement(engine: &Engine, t: &Target, surface: &str) -> String {
     let iast = &engine.lexicon.get(t.entry).iast;
-    let mut text = apply_case(iast, surface);
     if t.plural {
-        text.push('s');
+        apply_case(&format!("{iast}s"), surface)
+    } else {
+        apply_case(iast, surface)
     }
-    text
 }
 
 fn suggestion(engine: &Engine, t: &Target, surface: &str, score: f32) -> Suggestion {

@@ -11,8 +11,6 @@ pub(crate) struct FuzzyIndex {
     /// (Kṛṣṇa, with a dozen listed spellings, before the river Kṛṣṇā).
     exact: FxHashMap<String, Vec<EntryId>>,
     tree: BkTree,
-    /// Each entry's first skeleton letter.
-    first: Vec<u8>,
 }
 
 /// An entry reached by sound, and how far its skeleton is from the word's.
@@ -54,13 +52,7 @@ impl FuzzyIndex {
         for key in keys {
             tree.insert(key.clone());
         }
-        let first = lexicon.entries().iter().map(|e| skeleton(&e.iast).bytes().next().unwrap_or(0)).collect();
-        FuzzyIndex { exact, tree, first }
-    }
-
-    /// The first letter of the entry's skeleton.
-    pub(crate) fn first_sound(&self, entry: EntryId) -> Option<u8> {
-        self.first.get(entry.0 as usize).copied()
+        FuzzyIndex { exact, tree }
     }
 
     /// Entries whose skeleton is `key`'s, or failing that within `max_distance` edits of it,
@@ -73,6 +65,8 @@ impl FuzzyIndex {
         }
         let mut near = Vec::new();
         self.tree.search(key, max_distance, &mut near);
+        // A recogniser keeps a word's first sound far more often than not.
+        near.retain(|(skel, _)| skel.as_bytes().first() == key.as_bytes().first());
         near.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(b.0)));
         for (skel, distance) in near {
             for &entry in &self.exact[skel] {

@@ -8,16 +8,20 @@ pub(crate) struct Scan {
     /// The normalised text.
     pub(crate) text: String,
     /// For each byte of `text`, the byte offset in the original; one extra entry for the end.
-    pub(crate) map: Vec<u32>,
-    /// Whether the original had markup (`<…>`), which rewriting must not cross.
-    pub(crate) had_markup: bool,
+    /// Empty when `text` is the original unchanged.
+    map: Vec<u32>,
 }
 
 impl Scan {
     pub(crate) fn build(&mut self, original: &str) {
         self.text.clear();
         self.map.clear();
-        self.had_markup = false;
+        if is_plain(original) {
+            // Most subtitle text needs no normalising: skip the byte map.
+            self.text.push_str(original);
+            return;
+        }
+        let last_close = original.rfind('>');
         let mut in_tag = false;
         let mut pending_space = false;
         for (at, c) in original.char_indices() {
@@ -25,9 +29,8 @@ impl Scan {
                 in_tag = c != '>';
                 continue;
             }
-            if c == '<' && original[at..].contains('>') {
+            if c == '<' && last_close.is_some_and(|close| close > at) {
                 in_tag = true;
-                self.had_markup = true;
                 pending_space |= !self.text.is_empty();
                 continue;
             }
@@ -52,8 +55,28 @@ impl Scan {
 
     /// The original byte range for the normalised range `start..end`.
     pub(crate) fn original_range(&self, start: usize, end: usize) -> std::ops::Range<usize> {
+        if self.map.is_empty() {
+            return start..end;
+        }
         self.map[start] as usize..self.map[end - 1] as usize + 1
     }
+}
+
+/// Whether normalising would leave `text` as it is: ASCII with no markup, hyphen, line break or
+/// doubled, leading or trailing space.
+fn is_plain(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut previous = b' ';
+    for &b in bytes {
+        if !b.is_ascii()
+            || matches!(b, b'<' | b'-' | b'\n' | b'\r' | b'\t' | b'\x0b' | b'\x0c')
+            || (b == b' ' && previous == b' ')
+        {
+            return false;
+        }
+        previous = b;
+    }
+    previous != b' '
 }
 
 /// `c` lowercased when that is one character of the same UTF-8 length (true of every IAST
@@ -83,7 +106,9 @@ pub(crate) fn word_end(text: &str, end: usize) -> Option<usize> {
             let after_apostrophe = chars.as_str();
             let mut next = after_apostrophe.chars();
             match next.next() {
-                Some('s') if !next.clone().next().is_some_and(is_word_char) => Some(rest.len() - next.as_str().len()),
+                Some('s' | 'S') if !next.clone().next().is_some_and(is_word_char) => {
+                    Some(rest.len() - next.as_str().len())
+                }
                 Some(c) if is_word_char(c) => None,
                 _ => Some(0),
             }
@@ -93,9 +118,15 @@ pub(crate) fn word_end(text: &str, end: usize) -> Option<usize> {
     }
 }
 
-/// Whether a word starting at `start` starts a word (nothing word-like just before it).
+/// Whether a word starting at `start` starts a word: nothing word-like just before it, nor an
+/// apostrophe inside a word (o'Rama); an opening quote ('Rama') is fine.
 pub(crate) fn word_start(text: &str, start: usize) -> bool {
-    !text[..start].chars().next_back().is_some_and(|c| is_word_char(c) || matches!(c, '\'' | '’'))
+    let mut before = text[..start].chars().rev();
+    match before.next() {
+        Some('\'' | '’') => !before.next().is_some_and(is_word_char),
+        Some(c) => !is_word_char(c),
+        None => true,
+    }
 }
 
 /// Whether position `start` begins a sentence: only spaces, quotes and brackets lie between it and
@@ -103,7 +134,7 @@ pub(crate) fn word_start(text: &str, start: usize) -> bool {
 pub(crate) fn sentence_start(text: &str, start: usize, segment_starts_sentence: bool) -> bool {
     for c in text[..start].chars().rev() {
         match c {
-            ' ' | '"' | '\'' | '“' | '‘' | '(' | '[' | '«' => continue,
+            ' ' | '"' | '\'' | '“' | '‘' | '”' | '’' | '(' | '[' | ')' | ']' | '«' | '»' => continue,
             '.' | '!' | '?' | ':' | ';' | '…' => return true,
             _ => return false,
         }
@@ -113,12 +144,19 @@ pub(crate) fn sentence_start(text: &str, start: usize, segment_starts_sentence: 
 
 /// Whether text (a segment) ends a sentence, so the next begins one.
 pub(crate) fn ends_sentence(text: &str) -> bool {
+    // Closing markup (`</i>`), quotes and brackets may follow the full stop, in any order.
     let mut rest = text.trim_end();
-    // Closing markup (`</i>`) and closing quotes or brackets come after the full stop.
-    while let Some(open) = rest.strip_suffix('>').and_then(|r| r.rfind('<')) {
-        rest = rest[..open].trim_end();
+    loop {
+        let before = rest.len();
+        if let Some(open) = rest.strip_suffix('>').and_then(|r| r.rfind('<')) {
+            rest = &rest[..open];
+        }
+        rest =
+            rest.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '”' | '’' | ')' | ']' | '»'));
+        if rest.len() == before {
+            break;
+        }
     }
-    let rest = rest.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '”' | '’' | ')' | ']'));
     rest.is_empty() || rest.ends_with(['.', '!', '?', '…', ':', ';'])
 }
 
@@ -149,21 +187,23 @@ pub(crate) fn words(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
         let skip = rest.find(is_word_char)?;
         let start = at + skip;
         let mut end = start;
+        let mut next_at = None;
         let mut chars = text[start..].char_indices().peekable();
         while let Some((i, c)) = chars.next() {
             if is_word_char(c) {
                 end = start + i + c.len_utf8();
             } else if matches!(c, '\'' | '’') && chars.peek().is_some_and(|&(_, n)| is_word_char(n)) {
-                // An apostrophe inside a word continues it, unless it starts a possessive 's.
-                let tail = &text[start + i + c.len_utf8()..];
-                if tail.starts_with('s') && !tail[1..].starts_with(is_word_char) {
+                // An apostrophe inside a word continues it, unless it starts a possessive 's,
+                // which is skipped: it is no word of its own.
+                if let Some(len) = word_end(text, end).filter(|&len| len > 0) {
+                    next_at = Some(end + len);
                     break;
                 }
             } else {
                 break;
             }
         }
-        at = end.max(start + 1);
+        at = next_at.unwrap_or(end.max(start + 1));
         Some((start, end))
     })
 }
@@ -178,11 +218,21 @@ mod tests {
         let original = "<i>Śrī</i>  Krishna-\nArjuna";
         scan.build(original);
         assert_eq!(scan.text, "śrī Krishna Arjuna", "ASCII case is left to the automaton");
-        assert!(scan.had_markup);
         let at = scan.text.find("Krishna").unwrap();
         assert_eq!(&original[scan.original_range(at, at + 7)], "Krishna");
         let at = scan.text.find("śrī").unwrap();
         assert_eq!(&original[scan.original_range(at, at + "śrī".len())], "Śrī");
+    }
+
+    #[test]
+    fn plain_text_maps_to_itself() {
+        let mut scan = Scan::default();
+        scan.build("Krishna speaks to Arjun.");
+        assert_eq!(scan.text, "Krishna speaks to Arjun.");
+        assert_eq!(scan.original_range(0, 7), 0..7);
+        for not_plain in [" lead", "trail ", "two  spaces", "line\nbreak", "hy-phen", "<i>x</i>", "Kṛṣṇa", ""] {
+            assert!(!is_plain(not_plain), "{not_plain:?}");
+        }
     }
 
     #[test]
@@ -193,6 +243,9 @@ mod tests {
         assert_eq!(word_end("rama, then", 4), Some(0));
         assert!(!word_start("panorama", 4));
         assert!(word_start("the rama", 4));
+        assert!(word_start("said 'rama'", 6), "an opening quote is no part of the word");
+        assert!(!word_start("o'rama", 2));
+        assert_eq!(word_end("KRISHNA'S BOW", 7), Some(2));
     }
 
     #[test]
@@ -204,13 +257,18 @@ mod tests {
         assert_eq!(apply_case("Kṛṣṇa", "krishna"), "Kṛṣṇa");
         assert_eq!(apply_case("Kṛṣṇa", "KRISHNA"), "KṚṢṆA");
         assert!(ends_sentence("the end.</i>"));
+        assert!(ends_sentence("the end.</i>”"));
+        assert!(ends_sentence("(the end.)"));
+        assert!(sentence_start("“Go.” Ram", "“Go.” Ram".find("Ram").unwrap(), false));
         assert!(!ends_sentence("and then"));
     }
 
     #[test]
     fn splits_words() {
         let text = "krishna's bow, o'neill and rama";
-        let words: Vec<&str> = words(text).map(|(s, e)| &text[s..e]).collect();
-        assert_eq!(words, vec!["krishna", "s", "bow", "o'neill", "and", "rama"]);
+        let found: Vec<&str> = words(text).map(|(s, e)| &text[s..e]).collect();
+        assert_eq!(found, vec!["krishna", "bow", "o'neill", "and", "rama"]);
+        let text = "KRISHNA'S BOW";
+        assert_eq!(words(text).map(|(s, e)| &text[s..e]).collect::<Vec<_>>(), vec!["KRISHNA", "BOW"]);
     }
 }

@@ -2,7 +2,8 @@
 //! letters. Kṛṣṇa, Krishna, Krushna and Krsna all become `krsn`; Bhagavad and Bhagwad `bagavad`.
 //!
 //! Rules, applied to both sides of every comparison: diacritics dropped; aspiration dropped after
-//! a consonant (bh → b, sh → s, ch → c); ri/ru between consonants read as ṛ; w → v, x → ks,
+//! a consonant (bh → b, sh → s, ch → c); ri/ru read as ṛ after a consonant or at the start and
+//! before a consonant; w → v, x → ks,
 //! z → j, q → k, f → p; doubled letters single; ee → i, oo → u; a nasal before a consonant → n;
 //! jñ/gy/gn → gn; and, for a single word, a final visarga and the final short a dropped (Arjun,
 //! Arjuna).
@@ -41,7 +42,7 @@ pub fn skeleton_into(text: &str, mode: SkeletonMode, folded: &mut Vec<u8>, out: 
             b'h' if after_consonant => {}
             b'r' if matches!(next, Some(b'i' | b'u'))
                 && (i == 0 || after_consonant)
-                && b.get(i + 2).is_some_and(|&n| !is_vowel(n) && n != b'h' || n == b'h' && i + 2 == b.len() - 1) =>
+                && b.get(i + 2).is_some_and(|&n| !is_vowel(n)) =>
             {
                 out.push('r');
                 i += 1;
@@ -61,7 +62,9 @@ pub fn skeleton_into(text: &str, mode: SkeletonMode, folded: &mut Vec<u8>, out: 
                 out.push('u');
                 i += 1;
             }
-            b'm' | b'n' if next.is_some_and(|n| !is_vowel(n) && n != b'y' && n != b'h') => push_dedup(out, 'n'),
+            // A doubled nasal counts once (the second is read on its own).
+            b'm' | b'n' if next == Some(c) => {}
+            b'm' | b'n' if next.is_some_and(|n| !is_vowel(n)) => push_dedup(out, 'n'),
             _ => push_dedup(out, c as char),
         }
         i += 1;

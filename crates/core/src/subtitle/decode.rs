@@ -8,6 +8,20 @@ use crate::error::{Error, Result, Warning};
 /// Windows-1252 is only assumed when the bytes are not UTF-8 and hold no byte that 1252 leaves
 /// undefined and no NUL; the caller gets a warning saying so. Anything else is refused.
 pub fn decode_text(bytes: &[u8], source_name: &str) -> Result<(String, Vec<Warning>)> {
+    let (text, mut warnings) = decode(bytes, source_name)?;
+    if unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes {
+        return Ok((text, warnings));
+    }
+    // Decomposed letters (r + combining dot below for ṛ) read and match like composed ones.
+    use unicode_normalization::UnicodeNormalization;
+    let nfc: String = text.nfc().collect();
+    if nfc != text {
+        warnings.push(Warning::whole("text was in decomposed Unicode (NFD); read as composed (NFC)"));
+    }
+    Ok((nfc, warnings))
+}
+
+fn decode(bytes: &[u8], source_name: &str) -> Result<(String, Vec<Warning>)> {
     let mut warnings = Vec::new();
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return utf8(rest, source_name).map(|s| (s, warnings));
@@ -143,6 +157,14 @@ mod tests {
         assert_eq!(text, "café – ‘Gita’");
         assert_eq!(warnings.len(), 1);
         assert!(warnings[0].message.contains("Windows-1252"));
+    }
+
+    #[test]
+    fn decomposed_text_is_composed_with_a_warning() {
+        let (text, warnings) = decode_text("Kr\u{323}s\u{323}n\u{323}a".as_bytes(), "nfd.srt").unwrap();
+        assert_eq!(text, "Kṛṣṇa");
+        assert!(warnings[0].message.contains("NFC"));
+        assert!(decode_text("Kṛṣṇa".as_bytes(), "nfc.srt").unwrap().1.is_empty());
     }
 
     #[test]

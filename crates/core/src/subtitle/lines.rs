@@ -24,13 +24,22 @@ impl<'a> Lines<'a> {
         self.get(i).trim().is_empty()
     }
 
+    /// Whether the line at `i` is meant as a timing line (it has the arrow), well-formed or not.
     pub(crate) fn is_timing(&self, i: usize) -> bool {
         self.get(i).contains("-->")
     }
 
-    /// Whether a new SRT cue starts at `i` (a timing line, or a number followed by one).
-    pub(crate) fn starts_cue(&self, i: usize) -> bool {
+    /// Whether the line at `i` is a well-formed timing line. Inside a cue only these start a new
+    /// cue, so text such as "cause --> effect" stays text.
+    pub(crate) fn is_valid_timing(&self, i: usize) -> bool {
+        self.is_timing(i) && super::timecode::parse_timing(self.get(i)).is_some()
+    }
+
+    /// Whether a new cue starts at `i` inside another cue's text: a timing line, or a line
+    /// (an SRT number or a WebVTT identifier) followed by one.
+    pub(crate) fn starts_cue(&self, i: usize, any_id: bool) -> bool {
         let line = self.get(i).trim();
-        self.is_timing(i) || (!line.is_empty() && line.bytes().all(|b| b.is_ascii_digit()) && self.is_timing(i + 1))
+        let is_id = any_id || (!line.is_empty() && line.bytes().all(|b| b.is_ascii_digit()));
+        self.is_valid_timing(i) || (is_id && self.is_valid_timing(i + 1))
     }
 }

@@ -31,7 +31,7 @@ pub fn parse_srt(text: &str, source_name: &str) -> Result<(Transcript, Vec<Warni
         i += 1;
         let mut text_lines = Vec::new();
         while i < lines.len() && !lines.is_blank(i) {
-            if lines.starts_cue(i) {
+            if lines.starts_cue(i, false) {
                 warnings.push(Warning::at(i + 1, "no blank line before this cue; read it as a new cue"));
                 break;
             }
@@ -96,7 +96,7 @@ impl Numbering {
     fn check(&mut self, id: Option<&str>, line: usize, warnings: &mut Vec<Warning>) {
         let number = id.and_then(|s| s.parse::<u64>().ok());
         let in_order = match (number, self.last) {
-            (Some(n), Some(last)) => n == last + 1,
+            (Some(n), Some(last)) => last.checked_add(1) == Some(n),
             (Some(_), None) => true,
             (None, _) => false,
         };
@@ -107,7 +107,7 @@ impl Numbering {
             ));
             self.warned = true;
         }
-        self.last = number.or(self.last.map(|n| n + 1));
+        self.last = number.or(self.last.and_then(|n| n.checked_add(1)));
     }
 }
 
@@ -166,6 +166,14 @@ mod tests {
         assert_eq!(texts(&t), vec![(1000, 4000, "One"), (3000, 5000, "Two"), (6000, 7000, "Three")]);
         assert!(w.iter().any(|w| w.message.contains("out of order")), "{w:?}");
         assert!(w.iter().any(|w| w.message.contains("no blank line")), "{w:?}");
+    }
+
+    #[test]
+    fn arrows_in_text_and_huge_numbers_are_text_and_numbers() {
+        let srt = "18446744073709551615\n00:00:01,000 --> 00:00:02,000\ncause --> effect\n\n00:00:03,000 --> 00:00:04,000\nb\n";
+        let (t, w) = parse_srt(srt, "a.srt").unwrap();
+        assert_eq!(texts(&t), vec![(1000, 2000, "cause --> effect"), (3000, 4000, "b")]);
+        assert_eq!(w.len(), 1, "the missing number is noticed once: {w:?}");
     }
 
     #[test]

@@ -13,9 +13,13 @@ pub fn parse_vtt(text: &str, source_name: &str) -> Result<(Transcript, Vec<Warni
     let mut warnings = Vec::new();
     let mut i = 0;
     if lines.get(0).starts_with("WEBVTT") {
-        // The header runs to the first blank line.
-        while i < lines.len() && !lines.is_blank(i) {
+        // The header runs to the first blank line (or, in a careless file, the first cue).
+        i = 1;
+        while i < lines.len() && !lines.is_blank(i) && !lines.starts_cue(i, true) {
             i += 1;
+        }
+        if !lines.is_blank(i) && i < lines.len() {
+            warnings.push(Warning::at(i + 1, "no blank line after the WEBVTT header; read a cue from here"));
         }
     } else {
         warnings.push(Warning::at(1, "no WEBVTT header; read as WebVTT anyway"));
@@ -53,7 +57,7 @@ pub fn parse_vtt(text: &str, source_name: &str) -> Result<(Transcript, Vec<Warni
         i += 1;
         let mut text_lines = Vec::new();
         while i < lines.len() && !lines.is_blank(i) {
-            if lines.is_timing(i) {
+            if lines.starts_cue(i, true) {
                 warnings.push(Warning::at(i + 1, "no blank line before this cue; read it as a new cue"));
                 break;
             }
@@ -113,6 +117,16 @@ mod tests {
         assert!(w[0].message.contains("no WEBVTT header"));
         let err = parse_vtt("WEBVTT\n\nthis is not a cue\nnor this\n", "b.vtt").unwrap_err();
         assert!(err.to_string().starts_with("b.vtt:3: expected a cue identifier or a timing line"), "{err}");
+    }
+
+    #[test]
+    fn careless_files_keep_every_cue() {
+        // No blank line after the header, an identifier straight after a cue, an arrow in text.
+        let vtt = "WEBVTT\n00:01.000 --> 00:02.000\nfirst\nsecond-id\n00:03.000 --> 00:04.000\ncause --> effect\n";
+        let (t, w) = parse_vtt(vtt, "a.vtt").unwrap();
+        let got: Vec<(Option<&str>, &str)> = t.segments.iter().map(|s| (s.id.as_deref(), s.text.as_str())).collect();
+        assert_eq!(got, vec![(None, "first"), (Some("second-id"), "cause --> effect")]);
+        assert_eq!(w.len(), 2, "{w:?}");
     }
 
     #[test]

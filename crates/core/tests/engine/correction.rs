@@ -42,7 +42,9 @@ fn keeps_sentence_capitals_and_name_capitals() {
 #[test]
 fn corrects_multi_word_terms_across_lines_and_hyphens() {
     assert_eq!(corrected("the Bhagavad Gita says"), "the Bhagavad Gītā says");
-    assert_eq!(corrected("the Bhagavad\nGita says"), "the Bhagavad Gītā says");
+    // A cue keeps its lines.
+    assert_eq!(corrected("the Bhagavad\nGita says"), "the Bhagavad\nGītā says");
+    assert_eq!(corrected("sat-chit-ananda"), "sat-cit-ānanda");
 }
 
 #[test]
@@ -67,4 +69,11 @@ fn sound_alike_spellings_nobody_listed_are_found() {
     // Neither spelling is listed; each sounds exactly like one entry.
     assert_eq!(corrected("the sage Vasishtaa taught"), "the sage Vasiṣṭha taught");
     assert_eq!(corrected("king Yudhistir ruled"), "king Yudhiṣṭhira ruled");
+}
+
+#[test]
+fn capitals_quotes_and_possessives_in_every_form() {
+    assert_eq!(corrected("THE PANDAVAS WON"), "THE PĀṆḌAVAS WON");
+    assert_eq!(corrected("KRISHNA'S FLUTE"), "KṚṢṆA'S FLUTE");
+    assert_eq!(corrected("He said 'Krishna' twice"), "He said 'Kṛṣṇa' twice");
 }
