@@ -31,7 +31,9 @@ pub fn parse_vtt(text: &str, source_name: &str) -> Result<(Transcript, Vec<Warni
             continue;
         }
         let first = lines.get(i);
-        if ["NOTE", "STYLE", "REGION"].iter().any(|k| first == *k || first.starts_with(&format!("{k} "))) {
+        // Read leniently (indented, tab-separated), and the same way when a written file is read
+        // back: an identifier is never taken for a block keyword on one read and not the other.
+        if matches!(first.split_whitespace().next(), Some("NOTE" | "STYLE" | "REGION")) {
             while i < lines.len() && !lines.is_blank(i) {
                 i += 1;
             }
@@ -127,6 +129,17 @@ mod tests {
         let got: Vec<(Option<&str>, &str)> = t.segments.iter().map(|s| (s.id.as_deref(), s.text.as_str())).collect();
         assert_eq!(got, vec![(None, "first"), (Some("second-id"), "cause --> effect")]);
         assert_eq!(w.len(), 2, "{w:?}");
+    }
+
+    #[test]
+    fn indented_note_is_a_note_on_every_read() {
+        // Found by fuzzing: "\t\tNOTE" was read as a cue identifier, written as "NOTE", and the
+        // cue vanished when the written file was read back.
+        let vtt = "WEBVTT\n\n\t\tNOTE \t\n00:01.000 --> 00:02.000\nhidden\n\n00:03.000 --> 00:04.000\nshown\n";
+        let (t, _) = parse_vtt(vtt, "a.vtt").unwrap();
+        assert_eq!(t.segments.len(), 1);
+        let (again, _) = parse_vtt(&write_vtt(&t), "b.vtt").unwrap();
+        assert_eq!(again.segments, t.segments);
     }
 
     #[test]
