@@ -1,7 +1,7 @@
 //! Exact matching of every known spelling (listed variants, derived spellings, canonical IAST and
 //! their English plurals) with one Aho-Corasick automaton.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
 use rustc_hash::FxHashMap;
 
 use super::scan::{word_end, word_start};
@@ -75,7 +75,8 @@ impl ExactMatcher {
         }
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
+            .match_kind(MatchKind::LeftmostLongest)
+            .start_kind(StartKind::Both)
             .build(patterns.iter().map(|(k, _)| k.as_str()))
             .expect("lexicon patterns build an automaton");
         ExactMatcher { automaton, targets: patterns.into_iter().map(|(_, t)| t).collect() }
@@ -88,20 +89,35 @@ impl ExactMatcher {
     /// The leftmost-longest set of non-overlapping matches that sit on word boundaries.
     pub(crate) fn find(&self, text: &str, hits: &mut Vec<Hit>) {
         hits.clear();
-        for m in self.automaton.find_overlapping_iter(text) {
-            if word_start(text, m.start()) && word_end(text, m.end()).is_some() {
-                hits.push(Hit { start: m.start(), end: m.end(), pattern: m.pattern().as_usize() });
+        let mut at = 0;
+        while let Some(m) = self.automaton.find(Input::new(text).span(at..text.len())) {
+            match self.longest_on_boundaries(text, m.start(), m.end()) {
+                Some(hit) => {
+                    at = hit.end;
+                    hits.push(hit);
+                }
+                // Match starts are character starts (patterns are UTF-8), so is the next byte
+                // after one that starts no word match.
+                None => at = m.start() + 1,
             }
         }
-        hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
-        let mut last_end = 0;
-        hits.retain(|h| {
-            let keep = h.start >= last_end;
-            if keep {
-                last_end = h.end;
+    }
+
+    /// The longest match starting at `start`, no longer than `end`, that sits on word
+    /// boundaries. The automaton's leftmost-longest match comes first; a shorter one is only
+    /// looked for when that one runs into a word ("Bhagavad" in "Bhagavad Gitarahasya").
+    fn longest_on_boundaries(&self, text: &str, start: usize, mut end: usize) -> Option<Hit> {
+        if !word_start(text, start) {
+            return None;
+        }
+        loop {
+            let input = Input::new(text).span(start..end).anchored(Anchored::Yes);
+            let m = self.automaton.find(input)?;
+            if word_end(text, m.end()).is_some() {
+                return Some(Hit { start, end: m.end(), pattern: m.pattern().as_usize() });
             }
-            keep
-        });
+            end = m.end() - 1;
+        }
     }
 }
 

@@ -35,7 +35,11 @@ pub(crate) fn load(sources: &[(&str, &str)]) -> Result<Vec<Entry>, Vec<Error>> {
     let mut by_key: FxHashMap<String, Origin> = FxHashMap::default();
     let mut by_variant: FxHashMap<String, (Origin, String)> = FxHashMap::default();
     for &(name, text) in sources {
-        let at = |offset: usize| line_of(text, offset);
+        let line_starts: Vec<usize> = std::iter::once(0)
+            .chain(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1))
+            .collect();
+        // 1-based line of a byte offset.
+        let at = |offset: usize| line_starts.partition_point(|&start| start <= offset);
         let problem = |line: usize, message: String| Error::Lexicon { source_name: name.to_owned(), line, message };
         let doc: FileDoc = match toml::from_str(text) {
             Ok(doc) => doc,
@@ -125,10 +129,6 @@ pub(crate) fn entry_key(iast: &str) -> String {
 /// Variants are compared ignoring case and with hyphens read as spaces.
 pub(crate) fn variant_key(variant: &str) -> String {
     variant.chars().map(|c| if c == '-' { ' ' } else { c }).flat_map(char::to_lowercase).collect()
-}
-
-fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
 }
 
 #[cfg(test)]
