@@ -53,7 +53,9 @@ enum Outcome {
     Flag(Flag),
 }
 
-/// What became of an exact match.
+/// What became of an exact match. A short-lived return value: boxing the outcome would cost an
+/// allocation per match for nothing.
+#[allow(clippy::large_enum_variant)]
 enum Judged {
     /// Ordinary English: left to the checks for plain words.
     English,
