@@ -25,7 +25,6 @@ pub fn read_transcript(path: &Path) -> Result<(Transcript, SubtitleFormat)> {
     let name = path.display().to_string();
     let (transcript, format, warnings) = read_subtitles(&bytes, &name)?;
     for w in warnings {
-        tracing::warn!("{name}: {w}");
         eprintln!("warning: {name}: {w}");
     }
     Ok((transcript, format))
@@ -68,5 +67,10 @@ fn lexicon_files(dir: &Path) -> Result<Vec<PathBuf>> {
 
 /// The engine over the chosen lexicon.
 pub fn engine(lexicon_dir: Option<&Path>) -> Result<Engine> {
-    Ok(Engine::builder().lexicon(lexicon(lexicon_dir)?).build())
+    let started = std::time::Instant::now();
+    let lexicon = lexicon(lexicon_dir)?;
+    let entries = lexicon.entries().len();
+    let engine = Engine::builder().lexicon(lexicon).build();
+    tracing::debug!(entries, elapsed_ms = started.elapsed().as_millis() as u64, "engine ready");
+    Ok(engine)
 }
