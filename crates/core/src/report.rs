@@ -65,7 +65,8 @@ pub struct Correction {
     pub original: String,
     /// What replaces it.
     pub replacement: String,
-    /// The lexicon entry applied.
+    /// The lexicon entry applied (an index into this process's lexicon; not serialised).
+    #[serde(skip)]
     pub entry: EntryId,
     /// Confidence, 0..=1.
     pub score: f32,
@@ -127,8 +128,9 @@ pub struct Suggestion {
     /// The entry's Devanagari (or the verse line's), for the review pane.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deva: Option<String>,
-    /// The lexicon entry, when it is one.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The lexicon entry, when it is one (an index into this process's lexicon, so not
+    /// serialised: it means nothing to another process or another lexicon version).
+    #[serde(skip)]
     pub entry: Option<EntryId>,
 }
 
