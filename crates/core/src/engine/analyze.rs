@@ -80,7 +80,7 @@ pub(crate) fn segment(
     let verse = find_verse(&ctx, s);
 
     let mut outcomes = Vec::new();
-    engine.exact.find(&s.scan.text, &mut s.hits);
+    engine.exact.find(&s.scan.text, s.tokens.iter().map(|t| t.start), &mut s.hits);
     let hits = std::mem::take(&mut s.hits);
     let mut covered = Vec::new();
     for hit in &hits {

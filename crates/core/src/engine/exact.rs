@@ -76,7 +76,7 @@ impl ExactMatcher {
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
-            .start_kind(StartKind::Both)
+            .start_kind(StartKind::Anchored)
             .build(patterns.iter().map(|(k, _)| k.as_str()))
             .expect("lexicon patterns build an automaton");
         ExactMatcher { automaton, targets: patterns.into_iter().map(|(_, t)| t).collect() }
@@ -86,26 +86,26 @@ impl ExactMatcher {
         &self.targets[pattern]
     }
 
-    /// The leftmost-longest set of non-overlapping matches that sit on word boundaries.
-    pub(crate) fn find(&self, text: &str, hits: &mut Vec<Hit>) {
+    /// The leftmost-longest set of non-overlapping matches that sit on word boundaries, trying
+    /// only the given word starts (every spelling starts with a letter): the automaton walks a
+    /// few bytes per word instead of running over every byte of the text.
+    pub(crate) fn find(&self, text: &str, word_starts: impl Iterator<Item = usize>, hits: &mut Vec<Hit>) {
         hits.clear();
         let mut at = 0;
-        while let Some(m) = self.automaton.find(Input::new(text).span(at..text.len())) {
-            match self.longest_on_boundaries(text, m.start(), m.end()) {
-                Some(hit) => {
-                    at = hit.end;
-                    hits.push(hit);
-                }
-                // Match starts are character starts (patterns are UTF-8), so is the next byte
-                // after one that starts no word match.
-                None => at = m.start() + 1,
+        for start in word_starts {
+            if start < at {
+                continue;
+            }
+            if let Some(hit) = self.longest_on_boundaries(text, start, text.len()) {
+                at = hit.end;
+                hits.push(hit);
             }
         }
     }
 
     /// The longest match starting at `start`, no longer than `end`, that sits on word
-    /// boundaries. The automaton's leftmost-longest match comes first; a shorter one is only
-    /// looked for when that one runs into a word ("Bhagavad" in "Bhagavad Gitarahasya").
+    /// boundaries. The longest match comes first; a shorter one is only looked for when that one
+    /// runs into a word ("Bhagavad" in "Bhagavad Gitarahasya").
     fn longest_on_boundaries(&self, text: &str, start: usize, mut end: usize) -> Option<Hit> {
         if !word_start(text, start) {
             return None;
