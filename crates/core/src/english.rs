@@ -48,16 +48,6 @@ impl EnglishWords {
         self.words.get(lower) == Some(&Kind::Common)
     }
 
-    /// Whether `lower` (already lowercased) is any English word, proper names included.
-    pub fn is_known(&self, lower: &str) -> bool {
-        self.words.contains_key(lower)
-    }
-
-    /// Whether `lower` is a common English word or the regular plural of one.
-    pub fn is_common_or_plural(&self, lower: &str) -> bool {
-        self.classify(lower).0
-    }
-
     /// `(common or plural of common, known)` for `lower` in one or two lookups.
     pub fn classify(&self, lower: &str) -> (bool, bool) {
         match self.words.get(lower) {
@@ -78,8 +68,9 @@ mod tests {
     fn separates_common_words_from_names() {
         let words = EnglishWords::from_list("sat\nKrishna\nman\nman's\n# comment\n");
         assert!(words.is_common("sat") && words.is_common("man"));
-        assert!(!words.is_common("krishna") && words.is_known("krishna"));
-        assert!(words.is_common_or_plural("mans"));
+        assert_eq!(words.classify("krishna"), (false, true), "a name: known, not protected");
+        assert_eq!(words.classify("mans"), (true, true), "plural of a common word");
+        assert_eq!(words.classify("arjuna"), (false, false));
     }
 
     #[test]

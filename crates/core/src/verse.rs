@@ -151,11 +151,6 @@ impl VerseIndex {
         Self::new(VerseCorpus::bundled())
     }
 
-    /// How many verses are indexed.
-    pub fn verse_count(&self) -> usize {
-        self.corpora.iter().map(|c| c.verses.len()).sum()
-    }
-
     /// The corpora.
     pub fn corpora(&self) -> &[VerseCorpus] {
         &self.corpora

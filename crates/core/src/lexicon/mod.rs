@@ -8,7 +8,7 @@ mod translit;
 
 pub use bundled::BUNDLED;
 pub use entry::{Category, Entry, EntryId, Origin, Policy};
-pub use translit::{devanagari_to_iast, Transliterator};
+pub use translit::Transliterator;
 
 use crate::error::Error;
 

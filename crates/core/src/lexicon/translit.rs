@@ -27,11 +27,6 @@ impl Transliterator {
     }
 }
 
-/// Devanagari to IAST, for one-off use.
-pub fn devanagari_to_iast(deva: &str) -> String {
-    Transliterator::new().to_iast(deva)
-}
-
 /// Whether two IAST spellings agree ignoring case and separators, where ṃ on either side may stand
 /// for a class nasal (ṅ ñ ṇ n m) on the other.
 pub(crate) fn same_iast(a: &str, b: &str) -> bool {
