@@ -1,0 +1,13 @@
+//! Local speech recognition for Shruti: audio files in, timed words with confidences out.
+//!
+//! - [`audio`] decodes wav, mp3, flac, ogg/vorbis and m4a/aac to 16 kHz mono, as a stream.
+//! - [`chunk`] cuts the stream at silences and drops long silences, keeping a time map.
+
+pub mod audio;
+pub mod chunk;
+pub mod device;
+pub mod transcribe;
+mod words;
+
+pub use device::{Device, DeviceChoice};
+pub use transcribe::{transcribe, AsrError, CancelToken, Event, Model, Options};
