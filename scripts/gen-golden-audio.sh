@@ -50,8 +50,11 @@ fi
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
+# `sox -R` everywhere: sox dithers when it writes 16-bit after `rate`, and -R seeds that dither
+# so that a rerun gives byte-identical FLACs.
+
 # One silence file, reused between all paragraphs.
-sox -n -r "$RATE" -c 1 -b 16 "$tmp/gap.wav" trim 0 "$GAP"
+sox -R -n -r "$RATE" -c 1 -b 16 "$tmp/gap.wav" trim 0 "$GAP"
 
 for speak in "${inputs[@]}"; do
     if [[ ! -f "$speak" ]]; then
@@ -77,13 +80,13 @@ for speak in "${inputs[@]}"; do
         raw="${txt%.txt}.raw.wav"
         wav="${txt%.txt}.wav"
         espeak-ng -v "$VOICE" -s "$SPEED" -w "$raw" -f "$txt"
-        sox "$raw" -r "$RATE" -c 1 -b 16 "$wav" rate -v
+        sox -R "$raw" -r "$RATE" -c 1 -b 16 "$wav" rate -v
         if ((${#parts[@]})); then parts+=("$tmp/gap.wav"); fi
         parts+=("$wav")
     done
 
     # Short lead-in and tail so speech does not start on the first sample.
-    sox "${parts[@]}" -r "$RATE" -c 1 -b 16 "$out" pad 0.3 0.5
+    sox -R "${parts[@]}" -r "$RATE" -c 1 -b 16 "$out" pad 0.3 0.5
     printf '%-40s %d paragraphs  %6.2f s\n' "$out" "$(((${#parts[@]} + 1) / 2))" \
         "$(sox --i -D "$out")"
 done

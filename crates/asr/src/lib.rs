@@ -2,6 +2,8 @@
 //!
 //! - [`audio`] decodes wav, mp3, flac, ogg/vorbis and m4a/aac to 16 kHz mono, as a stream.
 //! - [`chunk`] cuts the stream at silences and drops long silences, keeping a time map.
+//! - [`transcribe`] runs whisper.cpp chunk by chunk, with progress, live segments and cancel.
+//! - [`models`] installs models: download, manifest, CTranslate2 to ggml conversion.
 
 pub mod audio;
 pub mod chunk;
@@ -11,3 +13,4 @@ mod words;
 
 pub use device::{Device, DeviceChoice};
 pub use transcribe::{transcribe, AsrError, CancelToken, Event, Model, Options};
+pub mod models;

@@ -245,7 +245,10 @@ fn run_chunk(job: &Job<'_>, state: &mut WhisperState, chunk: &Chunk) -> Result<V
         });
     }
     let abort = job.cancel.clone();
-    params.set_abort_callback_safe(move || abort.is_cancelled());
+    // Boxed on purpose: whisper-rs 0.16's trampoline reads its user data as `F`, but stores a
+    // `Box<dyn FnMut>`; with F = Box<dyn FnMut> the two agree (a bare closure aborts at random).
+    let abort: Box<dyn FnMut() -> bool> = Box::new(move || abort.is_cancelled());
+    params.set_abort_callback_safe::<_, Box<dyn FnMut() -> bool>>(abort);
 
     if let Err(e) = state.full(params, &chunk.samples) {
         // whisper.cpp reports an abort as a failure.

@@ -1,10 +1,11 @@
-//! `shruti`: correct and flag Sanskrit terms in subtitle files, check the lexicon, evaluate the
-//! engine on the golden set, and benchmark it.
+//! `shruti`: transcribe lectures, correct and flag Sanskrit terms in subtitles, manage models,
+//! check the lexicon, evaluate the engine on the golden set, and benchmark it.
 
 #![forbid(unsafe_code)]
 
 mod cmd;
 mod input;
+mod output;
 
 use std::process::ExitCode;
 

@@ -3,10 +3,10 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::Args;
-use serde::Serialize;
-use shruti_core::{Flag, FlagKind};
+use shruti_core::FlagKind;
 
 use crate::input;
+use crate::output::{flags_json, Printed};
 
 /// List what the expert should review: near-misses, unknown Sanskrit-looking words, recited
 /// verses, doubtful known terms, each with ranked suggestions.
@@ -25,28 +25,16 @@ pub struct Cmd {
     kind: Vec<String>,
 }
 
-/// A flag as printed: the cue number (1-based) beside the engine's fields.
-#[derive(Serialize)]
-struct Printed<'a> {
-    cue: usize,
-    #[serde(flatten)]
-    flag: &'a Flag,
-}
-
 impl Cmd {
     pub fn run(self, lexicon: Option<&Path>) -> Result<ExitCode> {
         let kinds: Vec<FlagKind> = self.kind.iter().map(|k| parse_kind(k)).collect::<Result<_>>()?;
         let engine = input::engine(lexicon)?;
         let (transcript, _) = input::read_transcript(&self.input)?;
         let analysis = engine.analyze(&transcript);
-        let flags: Vec<Printed> = analysis
-            .flags
-            .iter()
-            .filter(|f| kinds.is_empty() || kinds.contains(&f.kind))
-            .map(|flag| Printed { cue: flag.segment + 1, flag })
-            .collect();
+        let flags: Vec<Printed> =
+            analysis.flags.iter().filter(|f| kinds.is_empty() || kinds.contains(&f.kind)).map(Printed::new).collect();
         if self.json {
-            println!("{}", serde_json::to_string_pretty(&flags)?);
+            println!("{}", flags_json(flags.iter().map(|p| p.flag))?);
         } else {
             for p in &flags {
                 let f = p.flag;

@@ -5,6 +5,8 @@ mod correct;
 mod eval;
 mod flag;
 mod lexicon;
+mod model;
+mod transcribe;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,10 +30,13 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    Transcribe(transcribe::Cmd),
     Correct(correct::Cmd),
     Flag(flag::Cmd),
     #[command(subcommand)]
     Lexicon(lexicon::Cmd),
+    #[command(subcommand)]
+    Model(model::Cmd),
     Eval(eval::Cmd),
     #[command(subcommand)]
     Bench(bench::Cmd),
@@ -40,6 +45,8 @@ enum Command {
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let lexicon = cli.lexicon.as_deref();
     match cli.command {
+        Command::Transcribe(cmd) => cmd.run(lexicon),
+        Command::Model(cmd) => cmd.run(),
         Command::Correct(cmd) => cmd.run(lexicon),
         Command::Flag(cmd) => cmd.run(lexicon),
         Command::Lexicon(cmd) => cmd.run(lexicon),
