@@ -4,6 +4,7 @@ mod correct;
 mod eval;
 mod flag;
 mod lexicon;
+mod transcribe;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,0 +1,100 @@
+//! `shruti transcribe` and `shruti model` with the real tiny.en model installed by
+//! `shruti model fetch tiny.en` (scripts/test.sh runs it first).
+
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::{path_str, root, shruti, stderr, temp_dir};
+
+#[test]
+fn transcribe_writes_a_corrected_srt_the_flags_and_words_with_confidences() {
+    let out = temp_dir("transcribe");
+    let audio = root().join("golden/audio/gita_karma_yoga.flac");
+    let o = shruti(&["transcribe", path_str(&audio), "-o", path_str(&out), "--format", "srt,vtt,json", "--threads", "2"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("RTF"), "{}", stderr(&o));
+
+    let srt = std::fs::read_to_string(out.join("gita_karma_yoga.srt")).unwrap();
+    assert!(srt.starts_with("1\n00:00:00,"), "{srt}");
+    assert!(std::fs::read_to_string(out.join("gita_karma_yoga.vtt")).unwrap().starts_with("WEBVTT"));
+
+    let json: Value = serde_json::from_str(&std::fs::read_to_string(out.join("gita_karma_yoga.json")).unwrap()).unwrap();
+    assert_eq!(json["corrected"], true);
+    let words: Vec<&Value> =
+        json["segments"].as_array().unwrap().iter().flat_map(|s| s["words"].as_array().unwrap()).collect();
+    assert!(words.len() > 50);
+    assert!(words.iter().all(|w| (0.0..=1.0).contains(&w["probability"].as_f64().unwrap())));
+
+    // Whisper is unsure of the Sanskrit: those words reach the review queue with their confidence.
+    let flags: Value = serde_json::from_str(&std::fs::read_to_string(out.join("gita_karma_yoga.flags.json")).unwrap()).unwrap();
+    let flags = flags.as_array().unwrap();
+    let low: Vec<&str> = flags
+        .iter()
+        .filter(|f| f["reasons"].as_array().unwrap().iter().any(|r| r["reason"] == "low-asr-confidence"))
+        .map(|f| f["surface"].as_str().unwrap())
+        .collect();
+    assert!(low.len() >= 3, "{low:?}");
+    assert!(low.iter().any(|s| s.contains("Krishna") || s.contains("gita") || s.contains("chakra")), "{low:?}");
+}
+
+#[test]
+fn raw_transcription_writes_whisper_text_and_no_flags() {
+    let out = temp_dir("transcribe-raw");
+    let audio = root().join("crates/asr/tests/data/speech.mp3");
+    let o = shruti(&["transcribe", path_str(&audio), "-o", path_str(&out), "--raw", "--threads", "2"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let srt = std::fs::read_to_string(out.join("speech.srt")).unwrap();
+    assert!(srt.contains("speaks to"), "{srt}");
+    assert!(!out.join("speech.flags.json").exists());
+}
+
+#[test]
+fn bad_audio_and_missing_models_fail_with_the_file_named() {
+    let out = temp_dir("transcribe-bad");
+    let webm = root().join("crates/asr/tests/data/video.webm");
+    let o = shruti(&["transcribe", path_str(&webm), "-o", path_str(&out)]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("video.webm") && stderr(&o).contains("ffmpeg"), "{}", stderr(&o));
+
+    let flac = root().join("golden/audio/upanishad_atman.flac");
+    let o = shruti(&["transcribe", path_str(&flac), "-o", path_str(&out), "--model", "no-such-model"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("shruti model fetch no-such-model"), "{}", stderr(&o));
+
+    let o = shruti(&["transcribe", path_str(&flac), "--device", "tpu"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}
+
+#[test]
+fn models_are_imported_listed_found_and_removed() {
+    let models = temp_dir("models");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_shruti")).args(args).env("SHRUTI_MODELS_DIR", &models).output().unwrap()
+    };
+    // A ggml file is copied in; the installed tiny.en serves as one.
+    let installed = shruti(&["model", "path", "tiny.en"]);
+    assert!(installed.status.success(), "{}", stderr(&installed));
+    let file = String::from_utf8(installed.stdout).unwrap();
+    let o = run(&["model", "import", file.trim(), "--name", "mine"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    let list = String::from_utf8(run(&["model", "list"]).stdout).unwrap();
+    assert!(list.contains("mine") && list.contains("copied from"), "{list}");
+    let path = String::from_utf8(run(&["model", "path", "mine"]).stdout).unwrap();
+    assert!(path.trim().ends_with("ggml-mine.bin"));
+
+    // Not a model: refused, nothing registered.
+    let junk = models.join("junk.bin");
+    std::fs::write(&junk, b"junk").unwrap();
+    let o = run(&["model", "import", path_str(&junk)]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("junk.bin"));
+
+    assert!(run(&["model", "remove", "mine"]).status.success());
+    assert!(!models.join("ggml-mine.bin").exists());
+    let o = run(&["model", "path", "mine"]);
+    assert!(stderr(&o).contains("shruti model fetch mine"));
+    let o = run(&["model", "fetch", "huge-v9"]);
+    assert!(stderr(&o).contains("unknown model"), "{}", stderr(&o));
+}
