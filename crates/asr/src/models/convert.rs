@@ -125,7 +125,9 @@ fn write(w: &mut impl Write, m: &Ct2Model, tokens: &[Vec<u8>], weights: Weights)
     let enc_pos = m.get("encoder/position_encodings/encodings")?;
     let dec_pos = m.get("decoder/position_encodings/encodings")?;
     let conv1 = m.get("encoder/conv1/weight")?;
-    let layers = |prefix: &str| (0..).take_while(|i| m.variables.contains_key(&format!("{prefix}{i}/ffn/linear_0/weight"))).count();
+    let layers = |prefix: &str| {
+        (0..).take_while(|i| m.variables.contains_key(&format!("{prefix}{i}/ffn/linear_0/weight"))).count()
+    };
     let (n_audio_layer, n_text_layer) = (layers("encoder/layer_"), layers("decoder/layer_"));
     let (n_audio_state, n_text_state) = (enc_pos.dims[1], dec_pos.dims[1]);
     let n_mels = conv1.dims[1];
@@ -258,7 +260,8 @@ impl<W: Write> TensorWriter<'_, W> {
         let rows = weight.dims[0] / parts.len();
         let cols = weight.dims[1];
         for (i, part) in parts.iter().enumerate() {
-            let w = Variable { dims: vec![rows, cols], data: weight.data[i * rows * cols..(i + 1) * rows * cols].to_vec() };
+            let w =
+                Variable { dims: vec![rows, cols], data: weight.data[i * rows * cols..(i + 1) * rows * cols].to_vec() };
             self.tensor(&format!("{dst}.{part}.weight"), &w, Kind::Matrix)?;
             if *part != "key" {
                 let b = Variable { dims: vec![rows], data: bias.data[i * rows..(i + 1) * rows].to_vec() };

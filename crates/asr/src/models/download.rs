@@ -59,8 +59,9 @@ pub fn download(
         let mut response = match request.send() {
             Ok(r) => r,
             Err(e) => {
-                tracing::warn!(url, attempt, "download failed: {e}");
-                last_error = Some(unreachable(url, &e));
+                let err = unreachable(url, &e);
+                tracing::info!(attempt, "download failed: {err}");
+                last_error = Some(err);
                 continue;
             }
         };
@@ -101,7 +102,7 @@ pub fn download(
                 break;
             }
             Err(CopyError::Read(e)) => {
-                tracing::warn!(url, attempt, "download broke off: {e}; resuming");
+                tracing::info!(url, attempt, "download broke off: {e}; resuming");
                 last_error = Some(DownloadError::Unreachable { url: url.to_owned(), detail: e.to_string() });
             }
             Err(CopyError::Write(e)) => return Err(io_err(&part)(e)),

@@ -10,8 +10,7 @@ pub const N_BINS: usize = N_FFT / 2 + 1;
 pub fn filters(n_mels: usize) -> Vec<f32> {
     let fft_freqs: Vec<f64> = (0..N_BINS).map(|i| i as f64 * SAMPLE_RATE / N_FFT as f64).collect();
     let (lo, hi) = (hz_to_mel(0.0), hz_to_mel(SAMPLE_RATE / 2.0));
-    let mel_f: Vec<f64> =
-        (0..n_mels + 2).map(|i| mel_to_hz(lo + (hi - lo) * i as f64 / (n_mels + 1) as f64)).collect();
+    let mel_f: Vec<f64> = (0..n_mels + 2).map(|i| mel_to_hz(lo + (hi - lo) * i as f64 / (n_mels + 1) as f64)).collect();
     let mut weights = Vec::with_capacity(n_mels * N_BINS);
     for i in 0..n_mels {
         // Slaney normalisation: each triangle has unit area.

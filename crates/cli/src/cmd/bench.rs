@@ -9,7 +9,7 @@ use shruti_core::{Lexicon, Segment, Transcript};
 
 use crate::input;
 
-/// Measure the engine's speed.
+/// Measure speed: the engine's, and transcription's against faster-whisper.
 #[derive(Subcommand)]
 pub enum Cmd {
     /// Correct + flag throughput on a generated lecture SRT, beside the time to merely parse the
@@ -17,6 +17,7 @@ pub enum Cmd {
     ///
     /// Example: shruti bench correct --cues 100000
     Correct(CorrectArgs),
+    Asr(super::bench_asr::AsrArgs),
 }
 
 #[derive(Args)]
@@ -31,7 +32,13 @@ pub struct CorrectArgs {
 
 impl Cmd {
     pub fn run(self, lexicon: Option<&Path>) -> Result<ExitCode> {
-        let Cmd::Correct(args) = self;
+        let args = match self {
+            Cmd::Correct(args) => args,
+            Cmd::Asr(args) => {
+                args.run()?;
+                return Ok(ExitCode::SUCCESS);
+            }
+        };
         let engine = input::engine(lexicon)?;
         let srt = write_srt(&generate(engine.lexicon(), args.cues));
         let mb = srt.len() as f64 / 1e6;

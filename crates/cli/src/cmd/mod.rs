@@ -1,6 +1,7 @@
 //! The subcommands, one file each.
 
 mod bench;
+mod bench_asr;
 mod correct;
 mod eval;
 mod flag;

@@ -2,16 +2,26 @@
 //! `shruti model fetch tiny.en` (scripts/test.sh runs it first).
 
 use std::process::Command;
+use std::sync::{Mutex, MutexGuard};
 
 use serde_json::Value;
 
 use crate::{path_str, root, shruti, stderr, temp_dir};
 
+/// whisper.cpp's threads busy-wait: transcriptions take turns rather than starve each other.
+static MODEL_TURN: Mutex<()> = Mutex::new(());
+
+fn turn() -> MutexGuard<'static, ()> {
+    MODEL_TURN.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 #[test]
 fn transcribe_writes_a_corrected_srt_the_flags_and_words_with_confidences() {
+    let _turn = turn();
     let out = temp_dir("transcribe");
     let audio = root().join("golden/audio/gita_karma_yoga.flac");
-    let o = shruti(&["transcribe", path_str(&audio), "-o", path_str(&out), "--format", "srt,vtt,json", "--threads", "2"]);
+    let o =
+        shruti(&["transcribe", path_str(&audio), "-o", path_str(&out), "--format", "srt,vtt,json", "--threads", "2"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("RTF"), "{}", stderr(&o));
 
@@ -19,7 +29,8 @@ fn transcribe_writes_a_corrected_srt_the_flags_and_words_with_confidences() {
     assert!(srt.starts_with("1\n00:00:00,"), "{srt}");
     assert!(std::fs::read_to_string(out.join("gita_karma_yoga.vtt")).unwrap().starts_with("WEBVTT"));
 
-    let json: Value = serde_json::from_str(&std::fs::read_to_string(out.join("gita_karma_yoga.json")).unwrap()).unwrap();
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("gita_karma_yoga.json")).unwrap()).unwrap();
     assert_eq!(json["corrected"], true);
     let words: Vec<&Value> =
         json["segments"].as_array().unwrap().iter().flat_map(|s| s["words"].as_array().unwrap()).collect();
@@ -27,7 +38,8 @@ fn transcribe_writes_a_corrected_srt_the_flags_and_words_with_confidences() {
     assert!(words.iter().all(|w| (0.0..=1.0).contains(&w["probability"].as_f64().unwrap())));
 
     // Whisper is unsure of the Sanskrit: those words reach the review queue with their confidence.
-    let flags: Value = serde_json::from_str(&std::fs::read_to_string(out.join("gita_karma_yoga.flags.json")).unwrap()).unwrap();
+    let flags: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("gita_karma_yoga.flags.json")).unwrap()).unwrap();
     let flags = flags.as_array().unwrap();
     let low: Vec<&str> = flags
         .iter()
@@ -40,6 +52,7 @@ fn transcribe_writes_a_corrected_srt_the_flags_and_words_with_confidences() {
 
 #[test]
 fn raw_transcription_writes_whisper_text_and_no_flags() {
+    let _turn = turn();
     let out = temp_dir("transcribe-raw");
     let audio = root().join("crates/asr/tests/data/speech.mp3");
     let o = shruti(&["transcribe", path_str(&audio), "-o", path_str(&out), "--raw", "--threads", "2"]);
@@ -51,6 +64,7 @@ fn raw_transcription_writes_whisper_text_and_no_flags() {
 
 #[test]
 fn bad_audio_and_missing_models_fail_with_the_file_named() {
+    let _turn = turn();
     let out = temp_dir("transcribe-bad");
     let webm = root().join("crates/asr/tests/data/video.webm");
     let o = shruti(&["transcribe", path_str(&webm), "-o", path_str(&out)]);
@@ -68,6 +82,7 @@ fn bad_audio_and_missing_models_fail_with_the_file_named() {
 
 #[test]
 fn models_are_imported_listed_found_and_removed() {
+    let _turn = turn();
     let models = temp_dir("models");
     let run = |args: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_shruti")).args(args).env("SHRUTI_MODELS_DIR", &models).output().unwrap()
