@@ -12,6 +12,11 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
 
 cargo build --release --locked -p shruti-cli
 shruti="$CARGO_TARGET_DIR/release/shruti"
+# The default build must start on machines without any GPU library.
+if ldd "$shruti" | grep -q libvulkan; then
+    echo "error: the default build links libvulkan" >&2
+    exit 1
+fi
 "$shruti" model fetch tiny.en
 cargo test --workspace --locked
 

@@ -308,5 +308,7 @@ fn cs_to_ms(centiseconds: i64) -> u64 {
 /// Whisper's non-speech segments: `[BLANK_AUDIO]`, `(music)`, `♪`.
 fn is_marker(text: &str) -> bool {
     let t = text.trim();
-    (t.starts_with('[') && t.ends_with(']')) || (t.starts_with('(') && t.ends_with(')')) || t.chars().all(|c| "♪♫ ".contains(c))
+    (t.starts_with('[') && t.ends_with(']'))
+        || (t.starts_with('(') && t.ends_with(')'))
+        || t.chars().all(|c| "♪♫ ".contains(c))
 }
