@@ -2,7 +2,7 @@
 //!
 //! - [`audio`] decodes wav, mp3, flac, ogg/vorbis and m4a/aac to 16 kHz mono, as a stream.
 //! - [`chunk`] cuts the stream at silences and drops long silences, keeping a time map.
-//! - [`transcribe`] runs whisper.cpp chunk by chunk, with progress, live segments and cancel.
+//! - [`mod@transcribe`] runs whisper.cpp chunk by chunk, with progress, live segments and cancel.
 //! - [`models`] installs models: download, manifest, CTranslate2 to ggml conversion.
 
 pub mod audio;

@@ -25,7 +25,8 @@ use shruti_core::metrics::{wer, ErrorRate};
 pub struct AsrArgs {
     /// Clips (default: golden/audio/*.flac).
     clips: Vec<PathBuf>,
-    /// Our configurations, comma-separated: MODEL[+keep-silence][+flash-attn][+beam].
+    /// Our configurations, comma-separated: a model name with optional `+keep-silence`,
+    /// `+flash-attn`, `+beam`.
     #[arg(
         long,
         value_delimiter = ',',
