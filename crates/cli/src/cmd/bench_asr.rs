@@ -70,8 +70,9 @@ impl AsrArgs {
         if let Some(hours) = self.long_hours {
             return self.long(&store, &clips, hours);
         }
-        let audio_s: f64 =
-            clips.iter().map(|c| Ok(read_all(c)?.len() as f64 / f64::from(SAMPLE_RATE))).sum::<Result<f64>>()?;
+        let lengths: Vec<f64> =
+            clips.iter().map(|c| Ok(read_all(c)?.len() as f64 / f64::from(SAMPLE_RATE))).collect::<Result<_>>()?;
+        let audio_s: f64 = lengths.iter().sum();
         println!("{} clips, {audio_s:.1} s of audio, {} threads", clips.len(), self.threads);
         println!("{:<34} {:>7} {:>8} {:>8} {:>9} {:>8}", "configuration", "wall s", "RTF", "WER", "peak MB", "ratio");
 
@@ -85,7 +86,7 @@ impl AsrArgs {
         }
         for config in &self.configs {
             reset_peak_rss();
-            let runs = self.ours(&store, &clips, config)?;
+            let runs = self.ours(&store, &clips, &lengths, config)?;
             rows.push((format!("shruti {config}"), runs, peak_rss_mb()));
         }
         for (name, runs, rss) in &rows {
@@ -123,17 +124,16 @@ impl AsrArgs {
         Ok((model, options))
     }
 
-    fn ours(&self, store: &ModelStore, clips: &[PathBuf], config: &str) -> Result<Vec<Run>> {
+    fn ours(&self, store: &ModelStore, clips: &[PathBuf], lengths: &[f64], config: &str) -> Result<Vec<Run>> {
         let (model, options) = self.config(store, config)?;
         let mut runs = Vec::new();
-        for clip in clips {
+        for (clip, &audio_s) in clips.iter().zip(lengths) {
             let mut best: Option<Run> = None;
             for _ in 0..2 {
                 let started = Instant::now();
                 let t = transcribe(&model, clip, &options, &CancelToken::default(), |_| {})?;
                 let wall_s = started.elapsed().as_secs_f64();
                 let text = t.segments.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join(" ");
-                let audio_s = read_all(clip)?.len() as f64 / f64::from(SAMPLE_RATE);
                 if best.as_ref().is_none_or(|b| wall_s < b.wall_s) {
                     best = Some(Run { audio_s, wall_s, text });
                 }
