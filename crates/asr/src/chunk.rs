@@ -55,10 +55,21 @@ pub struct TimeMap {
 }
 
 impl TimeMap {
-    /// The source time, in ms, of a time in the chunk, in ms.
+    /// The source time, in ms, of a time in the chunk, in ms: a start, so a time on the seam
+    /// between two pieces maps to the start of the later one.
     pub fn source_ms(&self, chunk_ms: u64) -> u64 {
+        self.map(chunk_ms, |dst, at| dst <= at)
+    }
+
+    /// The same for an end: a time on a seam maps to the end of the earlier piece, never across
+    /// the pause removed there.
+    pub fn source_end_ms(&self, chunk_ms: u64) -> u64 {
+        self.map(chunk_ms, |dst, at| dst < at)
+    }
+
+    fn map(&self, chunk_ms: u64, before: impl Fn(u64, u64) -> bool) -> u64 {
         let at = chunk_ms * RATE as u64 / 1000;
-        let i = self.pieces.partition_point(|&(dst, _, _)| dst <= at).saturating_sub(1);
+        let i = self.pieces.partition_point(|&(dst, _, _)| before(dst, at)).saturating_sub(1);
         let Some(&(dst, src, len)) = self.pieces.get(i) else { return 0 };
         (src + (at - dst.min(at)).min(len)) * 1000 / RATE as u64
     }
@@ -218,6 +229,10 @@ mod tests {
         assert_eq!(chunk.map.source_ms(2_450) / 100, 70);
         assert_eq!(chunk.map.source_ms(1_000), 1_000);
         assert!(chunk.map.source_ms(4_850) >= 9_400);
+        // On the seam at 2.2 s of the chunk (2.2 s in the source, 6.8 s after the cut pause), an
+        // end stays before the pause, a start goes after it.
+        assert_eq!(chunk.map.source_end_ms(2_200), 2_200);
+        assert_eq!(chunk.map.source_ms(2_200), 6_800);
     }
 
     #[test]

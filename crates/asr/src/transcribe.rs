@@ -240,7 +240,7 @@ fn run_chunk(job: &Job<'_>, state: &mut WhisperState, chunk: &Chunk) -> Result<V
                 return;
             }
             let start_ms = map.source_ms(cs_to_ms(data.start_timestamp));
-            let end_ms = map.source_ms(cs_to_ms(data.end_timestamp));
+            let end_ms = map.source_end_ms(cs_to_ms(data.end_timestamp));
             (events.borrow_mut())(Event::Live { start_ms, end_ms, text: text.to_owned() });
         });
     }
@@ -289,11 +289,11 @@ fn segments(model: &Model, state: &WhisperState, map: &TimeMap, chunk_ms: u64) -
         }
         for w in &mut words {
             w.start_ms = map.source_ms(w.start_ms);
-            w.end_ms = map.source_ms(w.end_ms);
+            w.end_ms = map.source_end_ms(w.end_ms);
         }
         let text = words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ");
         let start_ms = map.source_ms(seg_start).min(words[0].start_ms);
-        let end_ms = map.source_ms(seg_end).max(words[words.len() - 1].end_ms);
+        let end_ms = map.source_end_ms(seg_end).max(words[words.len() - 1].end_ms);
         let mut seg = Segment::new(start_ms, end_ms, text);
         seg.words = Some(words);
         out.push(seg);

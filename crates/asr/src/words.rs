@@ -54,8 +54,14 @@ pub fn words(tokens: &[Token], limit_ms: u64) -> Vec<Word> {
     words
 }
 
-/// Removes `[…]` and `(…)` spans and music symbols: Whisper's names for what is not speech.
+/// Removes `[…]` and `(…)` spans and music symbols: Whisper's names for what is not speech. A
+/// bracket never closed is not a marker: the words are kept as they were.
 fn drop_markers(words: Vec<Word>) -> Vec<Word> {
+    let opens = words.iter().flat_map(|w| w.text.chars()).filter(|c| matches!(c, '[' | '(')).count();
+    let closes = words.iter().flat_map(|w| w.text.chars()).filter(|c| matches!(c, ']' | ')')).count();
+    if opens != closes {
+        return words;
+    }
     let mut depth = 0usize;
     let mut kept = Vec::with_capacity(words.len());
     for mut word in words {
@@ -126,6 +132,9 @@ mod tests {
         assert_eq!(words[0].text, "dharma");
         assert!(words.windows(2).all(|w| w[0].end_ms <= w[1].start_ms));
         assert!(words.iter().all(|w| w.start_ms <= w.end_ms && w.end_ms <= 5_000));
+        // A stray bracket swallows nothing.
+        let stray = super::words(&[tok(" (Krishna", 0.9, 0, 10), tok(" says", 0.9, 10, 20)], 100);
+        assert_eq!(stray.len(), 2);
     }
 
     #[test]

@@ -85,7 +85,14 @@ impl Decoder {
             codec,
             track_id: track.id,
             sample_rate,
-            total_frames: params.n_frames,
+            total_frames: params.n_frames.map(|n| match params.time_base {
+                // MP4 and Matroska count the length in their own time base, not in samples.
+                Some(tb) if tb.numer > 0 && tb.denom > 0 => {
+                    let t = tb.calc_time(n);
+                    ((t.seconds as f64 + t.frac) * f64::from(sample_rate)).round() as u64
+                }
+                _ => n,
+            }),
             frames: 0,
             bad_packets: 0,
             buffer: None,

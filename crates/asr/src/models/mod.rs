@@ -170,7 +170,13 @@ impl ModelStore {
             return Err(format!("{}: neither a faster-whisper model folder nor a ggml model file", from.display()));
         }
         let file = format!("ggml-{name}.bin");
-        fs::copy(from, self.dir.join(&file)).map_err(|e| format!("{}: {e}", from.display()))?;
+        let dest = self.dir.join(&file);
+        if fs::canonicalize(from).ok().is_some_and(|f| fs::canonicalize(&dest).ok() == Some(f)) {
+            return Err(format!("{}: already installed as `{name}`", from.display()));
+        }
+        // Copied beside the destination and renamed: an installed model is never half-overwritten.
+        let part = self.dir.join(format!("{file}.part"));
+        fs::copy(from, &part).and_then(|_| fs::rename(&part, &dest)).map_err(|e| format!("{}: {e}", from.display()))?;
         let sha256 = sha256_file(&self.dir.join(&file)).map_err(|e| e.to_string())?;
         self.register(name, &file, sha256, format!("copied from {}", from.display()))
     }

@@ -66,6 +66,9 @@ struct FwLine {
 impl AsrArgs {
     pub fn run(self) -> Result<()> {
         let clips = if self.clips.is_empty() { golden_clips()? } else { self.clips.clone() };
+        if clips.is_empty() {
+            bail!("no clips to transcribe");
+        }
         let store = ModelStore::open(ModelStore::default_dir()).map_err(|e| anyhow!(e))?;
         if let Some(hours) = self.long_hours {
             return self.long(&store, &clips, hours);
@@ -176,6 +179,10 @@ impl AsrArgs {
     /// over) and transcribes it in each configuration, reporting time and peak memory.
     fn long(&self, store: &ModelStore, clips: &[PathBuf], hours: f32) -> Result<()> {
         let path = std::env::temp_dir().join(format!("shruti-long-{hours}h.wav"));
+        // A WAV file's sizes are 32-bit: at most about 37 hours of 16 kHz 16-bit mono.
+        if !(0.0..=24.0).contains(&hours) {
+            bail!("--long-hours takes 0 to 24");
+        }
         let target = (hours * 3600.0 * SAMPLE_RATE as f32) as u64;
         let pieces: Vec<Vec<f32>> = clips.iter().map(|c| read_all(c)).collect::<Result<_, _>>()?;
         write_wav(&path, target, &pieces)?;

@@ -79,6 +79,7 @@ struct TranscriptJson<'a> {
 impl Cmd {
     pub fn run(self, lexicon: Option<&Path>) -> Result<ExitCode> {
         let formats = self.formats()?;
+        self.check_stems()?;
         let model_path = resolve_model(&self.model)?;
         let engine = if self.raw { None } else { Some(input::engine(lexicon)?) };
         std::fs::create_dir_all(&self.output).with_context(|| format!("cannot create {}", self.output.display()))?;
@@ -137,6 +138,21 @@ impl Cmd {
         }
         overall.finish_and_clear();
         Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    }
+
+    /// Outputs are named by file stem: two inputs with one stem would overwrite each other.
+    fn check_stems(&self) -> Result<()> {
+        let mut seen = std::collections::HashMap::new();
+        for path in &self.audio {
+            if let Some(other) = seen.insert(path.file_stem(), path) {
+                bail!(
+                    "{} and {} would write the same output files; transcribe them separately",
+                    other.display(),
+                    path.display()
+                );
+            }
+        }
+        Ok(())
     }
 
     fn formats(&self) -> Result<Vec<String>> {
