@@ -15,6 +15,7 @@ missing=()
 command -v glslc >/dev/null 2>&1 || missing+=(glslc)
 [ -e /usr/lib/x86_64-linux-gnu/libvulkan.so.1 ] || missing+=(libvulkan1)
 if [ ${#missing[@]} -gt 0 ]; then
+    as_root apt-get update -qq
     as_root apt-get install -y -qq "${missing[@]}"
 fi
 
