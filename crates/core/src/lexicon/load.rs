@@ -12,6 +12,9 @@ use crate::error::Error;
 #[serde(deny_unknown_fields)]
 struct FileDoc {
     category: Category,
+    /// The file's revision, raised whenever its entries change.
+    #[serde(default)]
+    version: u32,
     #[serde(default)]
     entry: Vec<Spanned<RawEntry>>,
 }
@@ -28,8 +31,10 @@ struct RawEntry {
     note: Option<String>,
 }
 
-/// Parses and checks lexicon files given as `(name, text)`; every problem found is returned.
-pub(crate) fn load(sources: &[(&str, &str)]) -> Result<Vec<Entry>, Vec<Error>> {
+/// Parses and checks lexicon files given as `(name, text)`; every problem found is returned,
+/// else the entries and the sum of the files' revisions.
+pub(crate) fn load(sources: &[(&str, &str)]) -> Result<(Vec<Entry>, u32), Vec<Error>> {
+    let mut revision = 0u32;
     let mut problems = Vec::new();
     let mut entries = Vec::new();
     let mut by_key: FxHashMap<String, Origin> = FxHashMap::default();
@@ -49,6 +54,7 @@ pub(crate) fn load(sources: &[(&str, &str)]) -> Result<Vec<Entry>, Vec<Error>> {
                 continue;
             }
         };
+        revision = revision.saturating_add(doc.version);
         for raw in doc.entry {
             let origin = Origin { file: name.to_owned(), line: at(raw.span().start) };
             let raw = raw.into_inner();
@@ -58,11 +64,8 @@ pub(crate) fn load(sources: &[(&str, &str)]) -> Result<Vec<Entry>, Vec<Error>> {
                 continue;
             }
             let deva = raw.deva.get_ref().trim().to_owned();
-            if let Some(bad) = deva.chars().find(|&c| !is_devanagari_char(c)) {
-                problems.push(problem(
-                    at(raw.deva.span().start),
-                    format!("deva {deva:?}: {bad:?} (U+{:04X}) is not Devanagari", bad as u32),
-                ));
+            if let Err(msg) = check_deva(&deva) {
+                problems.push(problem(at(raw.deva.span().start), msg));
                 continue;
             }
             let key = entry_key(&iast);
@@ -73,17 +76,14 @@ pub(crate) fn load(sources: &[(&str, &str)]) -> Result<Vec<Entry>, Vec<Error>> {
             by_key.insert(key, origin.clone());
             let mut variants: Vec<String> = Vec::new();
             for v in raw.variants {
-                let variant = v.get_ref().split_whitespace().collect::<Vec<_>>().join(" ");
                 let line = at(v.span().start);
-                if variant.is_empty()
-                    || !variant.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '\'' | '’'))
-                {
-                    problems.push(problem(
-                        line,
-                        format!("variant {variant:?} must be letters, spaces, hyphens or apostrophes"),
-                    ));
-                    continue;
-                }
+                let variant = match check_variant(v.get_ref()) {
+                    Ok(variant) => variant,
+                    Err(msg) => {
+                        problems.push(problem(line, msg));
+                        continue;
+                    }
+                };
                 let vkey = variant_key(&variant);
                 match by_variant.get(&vkey) {
                     Some((other, other_iast)) if other != &origin => {
@@ -111,9 +111,26 @@ pub(crate) fn load(sources: &[(&str, &str)]) -> Result<Vec<Entry>, Vec<Error>> {
         }
     }
     if problems.is_empty() {
-        Ok(entries)
+        Ok((entries, revision))
     } else {
         Err(problems)
+    }
+}
+
+/// A variant with its spaces normalised, if it is made of letters, spaces, hyphens, apostrophes.
+pub(crate) fn check_variant(raw: &str) -> Result<String, String> {
+    let variant = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    if variant.is_empty() || !variant.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '\'' | '’')) {
+        return Err(format!("variant {variant:?} must be letters, spaces, hyphens or apostrophes"));
+    }
+    Ok(variant)
+}
+
+pub(crate) fn check_deva(deva: &str) -> Result<(), String> {
+    match deva.chars().find(|&c| !is_devanagari_char(c)) {
+        Some(bad) => Err(format!("deva {deva:?}: {bad:?} (U+{:04X}) is not Devanagari", bad as u32)),
+        None if deva.is_empty() => Err("deva is empty".into()),
+        None => Ok(()),
     }
 }
 
@@ -156,7 +173,8 @@ note = "a note"
 
     #[test]
     fn loads_entries_with_origins() {
-        let entries = load(&[("deities.toml", GOOD)]).unwrap();
+        let (entries, revision) = load(&[("deities.toml", GOOD)]).unwrap();
+        assert_eq!(revision, 0, "no version key reads as revision 0");
         assert_eq!(entries.len(), 2);
         assert_eq!(entries[1].origin.to_string(), "deities.toml:8");
         assert_eq!(entries[1].policy, Policy::Suggest);

@@ -1,11 +1,13 @@
 //! The Sanskrit lexicon: entries loaded from TOML data files, checked, and looked up.
 
+mod additions;
 mod bundled;
 mod entry;
 pub mod iast;
 mod load;
 mod translit;
 
+pub use additions::Addition;
 pub use bundled::BUNDLED;
 pub use entry::{Category, Entry, EntryId, Origin, Policy};
 pub use translit::Transliterator;
@@ -16,6 +18,8 @@ use crate::error::Error;
 #[derive(Debug, Clone)]
 pub struct Lexicon {
     entries: Vec<Entry>,
+    /// The sum of the files' `version`s.
+    revision: u32,
 }
 
 impl Lexicon {
@@ -23,13 +27,20 @@ impl Lexicon {
     /// naming its file and line: duplicate entries, a variant claimed by two entries, characters
     /// that are not IAST or not Devanagari, malformed TOML.
     pub fn load(sources: &[(&str, &str)]) -> Result<Lexicon, Vec<Error>> {
-        load::load(sources).map(|entries| Lexicon { entries })
+        load::load(sources).map(|(entries, revision)| Lexicon { entries, revision })
     }
 
     /// The lexicon shipped in `lexicons/`.
     pub fn bundled() -> Lexicon {
         // The bundled files are checked by the test suite, so a failure here is a build defect.
         Lexicon::load(BUNDLED).unwrap_or_else(|errors| panic!("bundled lexicon is invalid: {}", errors[0]))
+    }
+
+    /// The lexicon's version, `r<revision>-<fingerprint>`: the files' declared revisions, and a
+    /// hash of every entry so that an edit nobody declared still changes it. Stable across
+    /// builds and platforms (FNV-1a), so a project can record which version produced its flags.
+    pub fn version(&self) -> String {
+        format!("r{}-{:016x}", self.revision, fingerprint(&self.entries))
     }
 
     /// All entries, in file order.
@@ -85,6 +96,26 @@ impl Lexicon {
     }
 }
 
+fn fingerprint(entries: &[Entry]) -> u64 {
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let mut hash = 0xcbf2_9ce4_8422_2325u64;
+    let mut feed = |s: &str| {
+        for b in s.bytes().chain([0xff]) {
+            hash = (hash ^ u64::from(b)).wrapping_mul(PRIME);
+        }
+    };
+    for e in entries {
+        feed(&e.iast);
+        feed(&e.deva);
+        feed(e.category.name());
+        feed(if e.policy == Policy::Auto { "auto" } else { "suggest" });
+        for v in &e.variants {
+            feed(v);
+        }
+    }
+    hash
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,6 +135,13 @@ mod tests {
         let problems = Lexicon::bundled().check_transliteration();
         let shown: Vec<String> = problems.iter().take(20).map(|e| e.to_string()).collect();
         assert!(problems.is_empty(), "{} mismatches:\n{}", problems.len(), shown.join("\n"));
+    }
+
+    #[test]
+    fn version_is_declared_and_stable() {
+        let a = Lexicon::bundled().version();
+        assert_eq!(a, Lexicon::bundled().version());
+        assert!(a.starts_with('r') && !a.starts_with("r0-"), "the bundled files declare versions: {a}");
     }
 
     #[test]

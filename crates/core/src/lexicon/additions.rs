@@ -1,0 +1,157 @@
+//! Additions an expert makes during review (a heard spelling as a variant of an entry, or a new
+//! entry), checked by the same rules as the data files and applied on top of them.
+
+use serde::{Deserialize, Serialize};
+
+use super::entry::{Category, Entry, Origin, Policy};
+use super::iast::validate_iast;
+use super::load::{check_deva, check_variant, entry_key, variant_key};
+use super::Lexicon;
+use crate::error::Error;
+
+/// One local change to the lexicon.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Addition {
+    /// `variant` is another spelling of the entry whose IAST is `iast`.
+    Variant {
+        /// The entry's canonical IAST.
+        iast: String,
+        /// The spelling heard.
+        variant: String,
+    },
+    /// A new entry.
+    Entry {
+        /// Devanagari.
+        deva: String,
+        /// Canonical IAST.
+        iast: String,
+        /// Its category.
+        category: Category,
+        /// Spellings it was heard as.
+        #[serde(default)]
+        variants: Vec<String>,
+    },
+}
+
+impl Lexicon {
+    /// This lexicon with `additions` applied in order; `source_name` names them in errors and
+    /// origins (line = the addition's 1-based position). Every problem is reported.
+    pub fn with_additions(mut self, additions: &[Addition], source_name: &str) -> Result<Lexicon, Vec<Error>> {
+        let mut problems = Vec::new();
+        for (i, addition) in additions.iter().enumerate() {
+            let origin = Origin { file: source_name.to_owned(), line: i + 1 };
+            if let Err(message) = self.add(addition, origin) {
+                problems.push(Error::Lexicon { source_name: source_name.to_owned(), line: i + 1, message });
+            }
+        }
+        if problems.is_empty() {
+            Ok(self)
+        } else {
+            Err(problems)
+        }
+    }
+
+    fn add(&mut self, addition: &Addition, origin: Origin) -> Result<(), String> {
+        match addition {
+            Addition::Variant { iast, variant } => {
+                let key = entry_key(iast);
+                let index = self
+                    .entries
+                    .iter()
+                    .position(|e| entry_key(&e.iast) == key)
+                    .ok_or_else(|| format!("no entry {iast:?} to add the variant {variant:?} to"))?;
+                let variant = self.unclaimed_variant(variant, Some(index))?;
+                if let Some(variant) = variant {
+                    self.entries[index].variants.push(variant);
+                }
+                Ok(())
+            }
+            Addition::Entry { deva, iast, category, variants } => {
+                let iast = iast.trim();
+                validate_iast(iast).map_err(|msg| format!("iast {iast:?}: {msg}"))?;
+                check_deva(deva.trim())?;
+                let key = entry_key(iast);
+                if let Some(other) = self.entries.iter().find(|e| entry_key(&e.iast) == key) {
+                    return Err(format!("entry {iast:?} already exists at {}", other.origin));
+                }
+                let mut checked = Vec::new();
+                for v in variants {
+                    checked.extend(self.unclaimed_variant(v, None)?);
+                }
+                self.entries.push(Entry {
+                    deva: deva.trim().to_owned(),
+                    iast: iast.to_owned(),
+                    category: *category,
+                    variants: checked,
+                    policy: Policy::Auto,
+                    note: None,
+                    origin,
+                });
+                Ok(())
+            }
+        }
+    }
+
+    /// The variant, checked; None when `owner` already lists it; an error when another entry does.
+    fn unclaimed_variant(&self, raw: &str, owner: Option<usize>) -> Result<Option<String>, String> {
+        let variant = check_variant(raw)?;
+        let key = variant_key(&variant);
+        let claimed = self.entries.iter().position(|e| e.variants.iter().any(|v| variant_key(v) == key));
+        match claimed {
+            Some(i) if Some(i) == owner => Ok(None),
+            Some(i) => Err(format!(
+                "variant {variant:?} is already claimed by {:?} at {}",
+                self.entries[i].iast, self.entries[i].origin
+            )),
+            None => Ok(Some(variant)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn adds_variants_and_entries_and_changes_the_version() {
+        let base = Lexicon::bundled();
+        let before = base.version();
+        let additions = [
+            Addition::Variant { iast: "Kṛṣṇa".into(), variant: "Krisnaa".into() },
+            Addition::Entry {
+                deva: "शुकदेव".into(),
+                iast: "Śukadevaji".into(),
+                category: Category::Sage,
+                variants: vec!["Shukadevaji".into()],
+            },
+        ];
+        let lexicon = base.with_additions(&additions, "project").unwrap();
+        assert!(lexicon.lookup("Krisnaa").iter().any(|e| e.iast == "Kṛṣṇa"));
+        assert!(lexicon.lookup("Shukadevaji").iter().any(|e| e.iast == "Śukadevaji"));
+        assert_ne!(lexicon.version(), before);
+    }
+
+    #[test]
+    fn rejects_what_the_files_would_reject() {
+        let additions = [
+            Addition::Variant { iast: "Nobody".into(), variant: "Nobodi".into() },
+            Addition::Variant { iast: "Arjuna".into(), variant: "Krishna".into() },
+            Addition::Entry { deva: "x".into(), iast: "Vyāsaji".into(), category: Category::Term, variants: vec![] },
+            Addition::Entry {
+                deva: "कृष्ण".into(), iast: "kṛṣṇa".into(), category: Category::Term, variants: vec![]
+            },
+        ];
+        let errors: Vec<String> = Lexicon::bundled()
+            .with_additions(&additions, "project")
+            .unwrap_err()
+            .iter()
+            .map(|e| e.to_string())
+            .collect();
+        assert_eq!(errors.len(), 4, "{errors:?}");
+        assert!(errors[0].starts_with("project:1: no entry \"Nobody\""), "{errors:?}");
+        assert!(errors[1].starts_with("project:2: variant \"Krishna\" is already claimed by \"Kṛṣṇa\""), "{errors:?}");
+        assert!(errors[2].contains("is not Devanagari"), "{errors:?}");
+        assert!(errors[3].contains("already exists"), "{errors:?}");
+    }
+}
