@@ -212,7 +212,7 @@ impl<W: Write> TensorWriter<'_, W> {
         let row = *var.dims.last().unwrap_or(&1);
         let ttype = match kind {
             Kind::F32 => GGML_F32,
-            Kind::Matrix if self.weights == Weights::Q8_0 && row % Q8_BLOCK == 0 => GGML_Q8_0,
+            Kind::Matrix if self.weights == Weights::Q8_0 && row.is_multiple_of(Q8_BLOCK) => GGML_Q8_0,
             _ => GGML_F16,
         };
         let io = |e: std::io::Error| format!("{name}: {e}");

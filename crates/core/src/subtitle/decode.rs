@@ -70,7 +70,7 @@ fn utf8(bytes: &[u8], source_name: &str) -> Result<String> {
 }
 
 fn utf16(bytes: &[u8], source_name: &str, unit: fn([u8; 2]) -> u16) -> Result<String> {
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return Err(Error::Encoding {
             source_name: source_name.to_owned(),
             message: "UTF-16 file with an odd number of bytes (truncated?)".into(),
