@@ -57,7 +57,7 @@ impl Cmd {
     }
 }
 
-fn parse_kind(name: &str) -> Result<FlagKind> {
+pub(crate) fn parse_kind(name: &str) -> Result<FlagKind> {
     [FlagKind::KnownVariant, FlagKind::Fuzzy, FlagKind::LowConfidence, FlagKind::UnknownTerm, FlagKind::Verse]
         .into_iter()
         .find(|k| k.name() == name)

@@ -1,12 +1,17 @@
 //! The subcommands, one file each.
 
+mod batch;
 mod bench;
 mod bench_asr;
 mod correct;
 mod eval;
+mod export;
 mod flag;
 mod lexicon;
 mod model;
+mod project;
+mod review;
+mod search;
 mod transcribe;
 
 use std::path::PathBuf;
@@ -38,6 +43,13 @@ enum Command {
     Lexicon(lexicon::Cmd),
     #[command(subcommand)]
     Model(model::Cmd),
+    Batch(batch::Cmd),
+    #[command(subcommand)]
+    Review(review::Cmd),
+    Export(export::Cmd),
+    Search(search::Cmd),
+    #[command(subcommand)]
+    Project(project::Cmd),
     Eval(eval::Cmd),
     #[command(subcommand)]
     Bench(bench::Cmd),
@@ -51,6 +63,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Correct(cmd) => cmd.run(lexicon),
         Command::Flag(cmd) => cmd.run(lexicon),
         Command::Lexicon(cmd) => cmd.run(lexicon),
+        Command::Batch(cmd) => cmd.run(lexicon),
+        Command::Review(cmd) => cmd.run(lexicon),
+        Command::Export(cmd) => cmd.run(lexicon),
+        Command::Search(cmd) => cmd.run(),
+        Command::Project(cmd) => cmd.run(),
         Command::Eval(cmd) => cmd.run(lexicon),
         Command::Bench(cmd) => cmd.run(lexicon),
     }

@@ -219,7 +219,7 @@ fn write_file(path: &Path, text: &str) -> Result<()> {
 }
 
 /// A model name from the store, or a path to a model file.
-fn resolve_model(model: &str) -> Result<PathBuf> {
+pub(crate) fn resolve_model(model: &str) -> Result<PathBuf> {
     let path = Path::new(model);
     if path.is_file() {
         return Ok(path.to_path_buf());
@@ -228,7 +228,7 @@ fn resolve_model(model: &str) -> Result<PathBuf> {
     store.path(model).map_err(|e| anyhow!(e))
 }
 
-fn style(prefix: &str) -> ProgressStyle {
+pub(crate) fn style(prefix: &str) -> ProgressStyle {
     ProgressStyle::with_template(&format!("{prefix:>9} {{bar:30}} {{percent:>3}}% eta {{eta}} {{wide_msg}}"))
         .expect("valid template")
 }

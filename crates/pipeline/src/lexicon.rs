@@ -1,0 +1,59 @@
+//! The project's engine: the lexicon (bundled or a folder) with the additions experts made in
+//! review, and re-flagging of transcripts made with an older lexicon.
+
+use shruti_core::{Engine, Lexicon};
+use shruti_store::Project;
+
+use crate::error::{Error, Result};
+
+/// The lexicon with the project's additions applied.
+pub fn project_lexicon(project: &Project, base: &Lexicon) -> Result<Lexicon> {
+    let additions = project.lexicon_additions()?;
+    if additions.is_empty() {
+        return Ok(base.clone());
+    }
+    base.clone().with_additions(&additions, "project additions").map_err(Error::Lexicon)
+}
+
+/// The engine for a project.
+pub fn project_engine(project: &Project, base: &Lexicon) -> Result<Engine> {
+    Ok(Engine::builder().lexicon(project_lexicon(project, base)?).build())
+}
+
+/// What a re-flag did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ReflagSummary {
+    /// Transcripts analysed again.
+    pub transcripts: usize,
+    /// New flags.
+    pub added: usize,
+    /// Undecided flags gone.
+    pub removed: usize,
+}
+
+/// Re-analyses only the transcripts whose flags came from another lexicon version. The engine
+/// is built only when one needs it.
+pub fn reflag_outdated(project: &mut Project, base: &Lexicon) -> Result<ReflagSummary> {
+    let lexicon = project_lexicon(project, base)?;
+    let version = lexicon.version();
+    let outdated: Vec<i64> = project
+        .transcripts()?
+        .into_iter()
+        .filter(|t| t.lexicon_version.as_deref() != Some(version.as_str()))
+        .map(|t| t.id)
+        .collect();
+    let mut summary = ReflagSummary::default();
+    if outdated.is_empty() {
+        return Ok(summary);
+    }
+    let engine = Engine::builder().lexicon(lexicon).build();
+    for id in outdated {
+        let transcript = project.load_transcript(id)?;
+        let analysis = engine.analyze(&transcript);
+        let changed = project.reflag(id, &analysis, engine.lexicon())?;
+        summary.transcripts += 1;
+        summary.added += changed.added;
+        summary.removed += changed.removed;
+    }
+    Ok(summary)
+}

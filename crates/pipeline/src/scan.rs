@@ -1,0 +1,125 @@
+//! Finding lectures in a folder: audio and subtitle files, recursively, hashed by content (with
+//! a cache keyed by size and modification time, so a rescan of a big folder reads nothing new).
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use sha2::{Digest, Sha256};
+use shruti_store::{FoundFile, MediaKind, Project, Queued};
+
+use crate::error::{Error, Result};
+
+/// Audio extensions the recogniser decodes.
+pub const AUDIO_EXTENSIONS: &[&str] = &["wav", "mp3", "flac", "ogg", "oga", "m4a", "mp4", "m4b", "aac", "webm", "mkv"];
+/// Subtitle extensions the engine reads.
+pub const SUBTITLE_EXTENSIONS: &[&str] = &["srt", "vtt"];
+
+/// Files hashed and queued per transaction.
+const QUEUE_BATCH: usize = 500;
+
+/// What a scan found.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ScanSummary {
+    /// Files with a supported extension.
+    pub seen: usize,
+    /// New content, queued.
+    pub queued: usize,
+    /// Content already known (done, queued, or a copy).
+    pub known: usize,
+    /// Files Shruti exported.
+    pub own_output: usize,
+}
+
+/// The kind of file this is, by extension; None for anything else (and for partial downloads).
+pub fn media_kind(path: &Path) -> Option<MediaKind> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    if AUDIO_EXTENSIONS.contains(&ext.as_str()) {
+        Some(MediaKind::Audio)
+    } else if SUBTITLE_EXTENSIONS.contains(&ext.as_str()) {
+        Some(MediaKind::Subtitle)
+    } else {
+        None
+    }
+}
+
+/// Every audio and subtitle file under `root`, sorted; hidden files and folders and the
+/// project's own folder are skipped.
+pub fn find_files(root: &Path, project_dir: &Path) -> Result<Vec<PathBuf>> {
+    let skip = project_dir.canonicalize().ok();
+    let mut found = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        if skip.as_deref().is_some_and(|s| dir.canonicalize().is_ok_and(|d| d == s) && dir != root) {
+            continue;
+        }
+        let entries = std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| Error::io(&dir, e))?;
+            let path = entry.path();
+            if entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let file_type = entry.file_type().map_err(|e| Error::io(&path, e))?;
+            if file_type.is_dir() {
+                stack.push(path);
+            } else if media_kind(&path).is_some() {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// Hashes (or takes from the cache) and queues files, in batches.
+pub fn queue(project: &mut Project, files: &[PathBuf]) -> Result<ScanSummary> {
+    let mut summary = ScanSummary { seen: files.len(), ..ScanSummary::default() };
+    for chunk in files.chunks(QUEUE_BATCH) {
+        let mut found = Vec::with_capacity(chunk.len());
+        for path in chunk {
+            let Some(kind) = media_kind(path) else { continue };
+            let path = path.canonicalize().map_err(|e| Error::io(path, e))?;
+            let meta = std::fs::metadata(&path).map_err(|e| Error::io(&path, e))?;
+            let mtime_ns =
+                meta.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos() as i64);
+            let hash = match project.cached_hash(&path, meta.len(), mtime_ns)? {
+                Some(hash) => hash,
+                None => hash_file(&path)?,
+            };
+            found.push(FoundFile { path, kind, bytes: meta.len(), mtime_ns, hash });
+        }
+        for outcome in project.queue_files(&found)? {
+            match outcome {
+                Queued::New => summary.queued += 1,
+                Queued::Known => summary.known += 1,
+                Queued::OwnOutput => summary.own_output += 1,
+            }
+        }
+    }
+    Ok(summary)
+}
+
+/// SHA-256 of a file's content, hex.
+pub fn hash_file(path: &Path) -> Result<String> {
+    let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = file.read(&mut buf).map_err(|e| Error::io(path, e))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(hex(&hasher.finalize()))
+}
+
+/// SHA-256 of bytes, hex.
+pub fn hash_bytes(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
