@@ -188,7 +188,9 @@ pub fn run(
     on_event: &(dyn Fn(BatchEvent) + Sync),
 ) -> Result<JobCounts> {
     let mut project = Project::open(project_dir)?;
+    project.batch_durability()?;
     let _lock = project.lock_batch(options.max_crashes)?;
+    let watch = options.watch.map(|_| crate::watch::FolderWatch::start(root)).transpose()?;
     let reflagged = reflag_outdated(&mut project, base)?;
     if reflagged.transcripts > 0 {
         on_event(BatchEvent::Reflagged(reflagged));
@@ -209,8 +211,8 @@ pub fn run(
             .flat_map(|asr| (0..asr.workers.max(1)).map(move |_| asr))
             .map(|asr| scope.spawn(|| worker(&ctx, MediaKind::Audio, Some(asr))))
             .collect();
-        if let Some(settle) = options.watch {
-            if let Err(e) = crate::watch::watch(root, project_dir, settle, cancel, on_event) {
+        if let (Some(watch), Some(settle)) = (watch, options.watch) {
+            if let Err(e) = watch.run(project_dir, settle, cancel, on_event) {
                 cancel.cancel();
                 return Err(e);
             }
@@ -231,6 +233,7 @@ pub fn run(
 /// Claims and processes jobs of one kind until none is left (or, watching, until cancelled).
 fn worker(ctx: &Ctx, kind: MediaKind, asr: Option<&AsrSetup>) -> Result<()> {
     let mut project = Project::open(ctx.project_dir)?;
+    project.batch_durability()?;
     let mut model: Option<Model> = None;
     while !ctx.cancel.is_cancelled() {
         let Some(job) = project.claim_job(kind)? else {

@@ -35,7 +35,7 @@ pub struct ReflagSummary {
 /// is built only when one needs it.
 pub fn reflag_outdated(project: &mut Project, base: &Lexicon) -> Result<ReflagSummary> {
     let lexicon = project_lexicon(project, base)?;
-    let version = lexicon.version();
+    let version = lexicon.version().to_owned();
     let outdated: Vec<i64> = project
         .transcripts()?
         .into_iter()

@@ -129,7 +129,7 @@ CREATE TABLE jobs (
     created_at  INTEGER NOT NULL,
     updated_at  INTEGER NOT NULL
 );
-CREATE INDEX jobs_state ON jobs(state, next_at);
+CREATE INDEX jobs_state ON jobs(state, id);
 
 CREATE TABLE audit (
     id     INTEGER PRIMARY KEY,

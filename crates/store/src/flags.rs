@@ -31,6 +31,8 @@ pub struct FlagQuery {
     pub state: StateFilter,
     /// Only this media file.
     pub media_id: Option<i64>,
+    /// Only flags on this text (ignoring case).
+    pub surface: Option<String>,
     /// Flags after this id in review order (file, then time): for the next page.
     pub after: Option<i64>,
     /// At most this many (0: no limit).
@@ -151,6 +153,9 @@ impl Project {
         }
         if let Some(media) = query.media_id {
             arg(&mut sql, " AND m.id = ?", media.into());
+        }
+        if let Some(surface) = &query.surface {
+            arg(&mut sql, " AND lower(f.surface) = lower(?)", surface.clone().into());
         }
         if let Some(after) = query.after {
             arg(

@@ -40,6 +40,15 @@ impl Project {
         Ok(Project { dir: dir.to_path_buf(), conn })
     }
 
+    /// For batch connections: commits are not synced to disk one by one. A kill or crash loses
+    /// nothing (WAL); a power cut may roll back the last jobs, which are then simply done again,
+    /// since a job's transcript and its `done` state commit together. Decisions, made on other
+    /// connections, stay fully synced.
+    pub fn batch_durability(&self) -> Result<()> {
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        Ok(())
+    }
+
     /// The project folder.
     pub fn dir(&self) -> &Path {
         &self.dir

@@ -45,6 +45,9 @@ pub struct ListArgs {
     /// Only this media file (a path or a file name).
     #[arg(long)]
     file: Option<String>,
+    /// Only flags on this text (ignoring case).
+    #[arg(long)]
+    text: Option<String>,
     /// At most this many.
     #[arg(long, default_value_t = 50)]
     limit: usize,
@@ -54,6 +57,9 @@ pub struct ListArgs {
     /// JSON output.
     #[arg(long)]
     json: bool,
+    /// Print only the flag ids, one per line (for scripts).
+    #[arg(long, conflicts_with = "json")]
+    ids: bool,
 }
 
 #[derive(Args)]
@@ -138,10 +144,17 @@ fn list(args: ListArgs) -> Result<ExitCode> {
         min_score: args.min_score,
         state,
         media_id,
+        surface: args.text,
         after: args.after,
         limit: args.limit,
     };
     let flags = project.flags(&query)?;
+    if args.ids {
+        for f in &flags {
+            println!("{}", f.id);
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&flags)?);
         return Ok(ExitCode::SUCCESS);

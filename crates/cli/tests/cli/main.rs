@@ -1,5 +1,6 @@
 //! The `shruti` binary end to end: real files in, files and exit codes out.
 
+mod batch;
 mod correct;
 mod eval;
 mod flag;

@@ -46,7 +46,7 @@ impl Lexicon {
             }
         }
         if problems.is_empty() {
-            Ok(self)
+            Ok(Lexicon::new(self.entries, self.revision))
         } else {
             Err(problems)
         }
@@ -116,7 +116,7 @@ mod tests {
     #[test]
     fn adds_variants_and_entries_and_changes_the_version() {
         let base = Lexicon::bundled();
-        let before = base.version();
+        let before = base.version().to_owned();
         let additions = [
             Addition::Variant { iast: "Kṛṣṇa".into(), variant: "Krisnaa".into() },
             Addition::Entry {

@@ -20,6 +20,8 @@ pub struct Lexicon {
     entries: Vec<Entry>,
     /// The sum of the files' `version`s.
     revision: u32,
+    /// See [`Lexicon::version`]; computed when the entries change.
+    version: String,
 }
 
 impl Lexicon {
@@ -27,7 +29,7 @@ impl Lexicon {
     /// naming its file and line: duplicate entries, a variant claimed by two entries, characters
     /// that are not IAST or not Devanagari, malformed TOML.
     pub fn load(sources: &[(&str, &str)]) -> Result<Lexicon, Vec<Error>> {
-        load::load(sources).map(|(entries, revision)| Lexicon { entries, revision })
+        load::load(sources).map(|(entries, revision)| Lexicon::new(entries, revision))
     }
 
     /// The lexicon shipped in `lexicons/`.
@@ -39,8 +41,13 @@ impl Lexicon {
     /// The lexicon's version, `r<revision>-<fingerprint>`: the files' declared revisions, and a
     /// hash of every entry so that an edit nobody declared still changes it. Stable across
     /// builds and platforms (FNV-1a), so a project can record which version produced its flags.
-    pub fn version(&self) -> String {
-        format!("r{}-{:016x}", self.revision, fingerprint(&self.entries))
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    pub(crate) fn new(entries: Vec<Entry>, revision: u32) -> Lexicon {
+        let version = format!("r{revision}-{:016x}", fingerprint(&entries));
+        Lexicon { entries, revision, version }
     }
 
     /// All entries, in file order.
