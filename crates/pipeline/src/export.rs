@@ -116,8 +116,17 @@ pub fn export_media(
         path = dir.join(format!("{stem}-{}.{}", &media.hash[..8.min(media.hash.len())], format.extension()));
     }
     taken.insert(path.clone());
-    write_atomic(&path, text.as_bytes())?;
+    if let Ok(existing) = path.canonicalize() {
+        if project.is_media_path(&existing)? {
+            return Err(Error::Invalid(format!(
+                "{}: is one of the project's input files; export to another folder",
+                path.display()
+            )));
+        }
+    }
+    // Recorded first: a crash after the write must not leave the output looking like input.
     project.record_export(&crate::scan::hash_bytes(text.as_bytes()), &path)?;
+    write_atomic(&path, text.as_bytes())?;
     Ok(path)
 }
 

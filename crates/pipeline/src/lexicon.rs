@@ -4,15 +4,20 @@
 use shruti_core::{Engine, Lexicon};
 use shruti_store::Project;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 
-/// The lexicon with the project's additions applied.
+/// The lexicon with the project's additions applied. An addition that no longer fits (the
+/// lexicon files gained the same entry, or the entry it extended was withdrawn) is skipped with
+/// a warning rather than locking the project.
 pub fn project_lexicon(project: &Project, base: &Lexicon) -> Result<Lexicon> {
-    let additions = project.lexicon_additions()?;
-    if additions.is_empty() {
-        return Ok(base.clone());
+    let mut lexicon = base.clone();
+    for addition in project.lexicon_additions()? {
+        match lexicon.clone().with_additions(std::slice::from_ref(&addition), "project additions") {
+            Ok(next) => lexicon = next,
+            Err(errors) => tracing::warn!("lexicon addition {addition:?} skipped: {}", errors[0]),
+        }
     }
-    base.clone().with_additions(&additions, "project additions").map_err(Error::Lexicon)
+    Ok(lexicon)
 }
 
 /// The engine for a project.

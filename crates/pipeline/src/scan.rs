@@ -53,14 +53,21 @@ pub fn find_files(root: &Path, project_dir: &Path) -> Result<Vec<PathBuf>> {
         if skip.as_deref().is_some_and(|s| dir.canonicalize().is_ok_and(|d| d == s) && dir != root) {
             continue;
         }
-        let entries = std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))?;
-        for entry in entries {
-            let entry = entry.map_err(|e| Error::io(&dir, e))?;
+        // One unreadable folder (lost+found, a permission) must not stop the batch.
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if dir == root => return Err(Error::io(&dir, e)),
+            Err(e) => {
+                tracing::warn!("skipping {}: {e}", dir.display());
+                continue;
+            }
+        };
+        for entry in entries.flatten() {
             let path = entry.path();
             if entry.file_name().to_string_lossy().starts_with('.') {
                 continue;
             }
-            let file_type = entry.file_type().map_err(|e| Error::io(&path, e))?;
+            let Ok(file_type) = entry.file_type() else { continue };
             if file_type.is_dir() {
                 stack.push(path);
             } else if media_kind(&path).is_some() {
@@ -79,13 +86,20 @@ pub fn queue(project: &mut Project, files: &[PathBuf]) -> Result<ScanSummary> {
         let mut found = Vec::with_capacity(chunk.len());
         for path in chunk {
             let Some(kind) = media_kind(path) else { continue };
-            let path = path.canonicalize().map_err(|e| Error::io(path, e))?;
-            let meta = std::fs::metadata(&path).map_err(|e| Error::io(&path, e))?;
+            // A file deleted or renamed since it was listed is simply not there any more.
+            let Ok(path) = path.canonicalize() else { continue };
+            let Ok(meta) = std::fs::metadata(&path) else { continue };
             let mtime_ns =
                 meta.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos() as i64);
             let hash = match project.cached_hash(&path, meta.len(), mtime_ns)? {
                 Some(hash) => hash,
-                None => hash_file(&path)?,
+                None => match hash_file(&path) {
+                    Ok(hash) => hash,
+                    Err(e) => {
+                        tracing::warn!("skipping {e}");
+                        continue;
+                    }
+                },
             };
             found.push(FoundFile { path, kind, bytes: meta.len(), mtime_ns, hash });
         }

@@ -59,7 +59,7 @@ impl FolderWatch {
         while !cancel.is_cancelled() {
             while let Ok(path) = rx.recv_timeout(TICK) {
                 let hidden = path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
-                if !hidden && scan::media_kind(&path).is_some() && !path.starts_with(&project_dir) {
+                if !hidden && scan::media_kind(&path).is_some() && !own_file(&path, &project_dir) {
                     pending.insert(path, (u64::MAX, None, Instant::now()));
                 }
                 if cancel.is_cancelled() {
@@ -90,4 +90,10 @@ impl FolderWatch {
         }
         Ok(())
     }
+}
+
+/// The project's own files (its search index): when the project is the lecture folder itself,
+/// only these are not input.
+fn own_file(path: &Path, project_dir: &Path) -> bool {
+    path.strip_prefix(project_dir).is_ok_and(|rest| rest.starts_with(shruti_store::INDEX_DIR))
 }

@@ -127,15 +127,24 @@ impl Project {
         let (text, deva, detail) = resolve(&decision.action, &suggestions, flag_id)?;
         let mut targets = vec![(flag_id, text.clone(), deva.clone(), detail.clone())];
         if scope == Scope::AllInstances {
+            // SQLite's lower() folds ASCII only: compare in Rust, so Śiva finds śiva.
+            let key = surface.to_lowercase();
             let mut stmt = tx.prepare(
-                "SELECT id, suggestions FROM flags WHERE lower(surface) = lower(?1) AND state = 'pending' AND id != ?2",
+                "SELECT id, suggestions, surface FROM flags
+                 WHERE length(surface) = length(?1) AND state = 'pending' AND id != ?2",
             )?;
-            let rows = stmt.query_map((&surface, flag_id), |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+            let rows = stmt.query_map((&surface, flag_id), |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+            })?;
             for row in rows {
-                let (id, json) = row?;
+                let (id, json, theirs) = row?;
+                if theirs.to_lowercase() != key {
+                    continue;
+                }
                 // The same suggestion as cased for this instance's place in its sentence.
-                let theirs: Vec<StoredSuggestion> = serde_json::from_str(&json).unwrap_or_default();
-                let own = text.as_ref().and_then(|t| theirs.iter().find(|s| s.text.eq_ignore_ascii_case(t)));
+                let suggestions: Vec<StoredSuggestion> = serde_json::from_str(&json).unwrap_or_default();
+                let own =
+                    text.as_ref().and_then(|t| suggestions.iter().find(|s| s.text.to_lowercase() == t.to_lowercase()));
                 let text = own.map(|s| s.text.clone()).or_else(|| text.clone());
                 targets.push((id, text, deva.clone(), detail.clone()));
             }

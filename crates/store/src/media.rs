@@ -147,10 +147,15 @@ impl Project {
     /// file argument.
     pub fn find_media(&self, path: &str) -> Result<Vec<Media>> {
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT {MEDIA_COLUMNS} FROM media WHERE path = ?1 OR path LIKE '%/' || ?1 ORDER BY path"
+            "SELECT {MEDIA_COLUMNS} FROM media WHERE path = ?1 OR substr(path, -length(?1) - 1) = '/' || ?1 ORDER BY path"
         ))?;
         let rows = stmt.query_map([path], |r| media_from_row(r, 0))?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Whether a media file of the project was last seen at `path`.
+    pub fn is_media_path(&self, path: &Path) -> Result<bool> {
+        Ok(self.conn.prepare_cached("SELECT 1 FROM media WHERE path = ?1")?.exists([path.to_string_lossy()])?)
     }
 
     /// Remembers a file Shruti wrote, so a later scan does not take it for input.

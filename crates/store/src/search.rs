@@ -132,9 +132,10 @@ impl SearchIndex {
             }
             writer.commit()?;
             // Only after the commit: a crash in between re-indexes, which is harmless.
-            let last = batch.last().map_or(0, |b| b.0);
-            let first = batch[0].0;
-            project.conn.execute("DELETE FROM index_queue WHERE segment_id BETWEEN ?1 AND ?2", params![first, last])?;
+            let mut dequeue = project.conn.prepare_cached("DELETE FROM index_queue WHERE segment_id = ?1")?;
+            for (id, ..) in &batch {
+                dequeue.execute(params![id])?;
+            }
             done += batch.len();
         }
         writer.wait_merging_threads()?;

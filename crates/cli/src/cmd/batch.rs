@@ -144,6 +144,18 @@ impl RunArgs {
         };
         let display = Display::new(self.json);
         let cancel = CancelToken::default();
+        // Ctrl-C stops cleanly: running files go back to the queue (a kill is safe too, but
+        // counts against the file as a crash). A second Ctrl-C exits at once.
+        let on_interrupt = cancel.clone();
+        let interrupted = std::sync::atomic::AtomicBool::new(false);
+        ctrlc::set_handler(move || {
+            if interrupted.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                std::process::exit(130);
+            }
+            eprintln!("stopping: the files in progress go back to the queue (Ctrl-C again to quit now)");
+            on_interrupt.cancel();
+        })
+        .context("cannot install the Ctrl-C handler")?;
         let counts = batch::run(&project_dir, &dir, &base, &options, &cancel, &|e| display.show(e))?;
         display.finish();
         eprintln!(

@@ -18,6 +18,7 @@ pub enum Cmd {
     /// Example: shruti bench correct --cues 100000
     Correct(CorrectArgs),
     Asr(super::bench_asr::AsrArgs),
+    Store(super::bench_store::StoreArgs),
 }
 
 #[derive(Args)]
@@ -36,6 +37,10 @@ impl Cmd {
             Cmd::Correct(args) => args,
             Cmd::Asr(args) => {
                 args.run()?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            Cmd::Store(args) => {
+                args.run(&input::lexicon(lexicon)?)?;
                 return Ok(ExitCode::SUCCESS);
             }
         };

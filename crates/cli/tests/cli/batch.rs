@@ -246,3 +246,43 @@ fn backup_and_restore_from_the_command_line() {
     let decided = stdout(&shruti(&["review", "list", "--project", p, "--state", "decided", "--ids"]));
     assert!(decided.trim().is_empty(), "the decision made after the backup is gone from the restored project");
 }
+
+#[test]
+fn accepting_every_top_suggestion_exports_what_the_engine_proposes_on_the_golden_files() {
+    let dir = temp_dir("golden-export");
+    let lectures = dir.join("lectures");
+    std::fs::create_dir_all(&lectures).unwrap();
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(root().join("golden/text")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if let Some(stem) = name.strip_suffix(".asr.srt") {
+            std::fs::copy(&path, lectures.join(format!("{stem}.srt"))).unwrap();
+            names.push(stem.to_owned());
+        }
+    }
+    let p = dir.join("project");
+    assert!(shruti(&["batch", path_str(&lectures), "--project", path_str(&p), "--no-asr"]).status.success());
+    let mut project = Project::open(&p).unwrap();
+    let flags = project.flags(&shruti_store::FlagQuery::default()).unwrap();
+    let accept = shruti_store::NewDecision {
+        action: shruti_store::Action::Accept { suggestion: 0 },
+        expert: "golden".into(),
+        note: None,
+    };
+    for f in flags.iter().filter(|f| !f.suggestions.is_empty()) {
+        project.decide(f.id, &accept, shruti_store::Scope::One).unwrap();
+    }
+    let out_dir = dir.join("out");
+    let out = shruti(&["export", "--all", "--project", path_str(&p), "-o", path_str(&out_dir)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let engine = shruti_core::Engine::builder().build();
+    for name in &names {
+        let srt = std::fs::read_to_string(lectures.join(format!("{name}.srt"))).unwrap();
+        let (transcript, _) = shruti_core::subtitle::parse_srt(&srt, name).unwrap();
+        let proposed = engine.analyze(&transcript).apply_with_suggestions(&transcript);
+        let expected = shruti_core::subtitle::write_srt(&proposed);
+        let exported = std::fs::read_to_string(out_dir.join(format!("{name}.srt"))).unwrap();
+        assert_eq!(exported, expected, "{name}");
+    }
+}
