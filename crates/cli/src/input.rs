@@ -6,9 +6,7 @@ use anyhow::{bail, Context, Result};
 use shruti_core::subtitle::{read_subtitles, SubtitleFormat};
 use shruti_core::{Engine, Lexicon, Transcript};
 
-/// Subtitle files are text: a lecture series' worth is a few megabytes. Anything far larger is
-/// refused before it is read (a video given by mistake, a runaway log).
-const MAX_SUBTITLE_BYTES: u64 = 256 << 20;
+use shruti_pipeline::batch::MAX_SUBTITLE_BYTES;
 
 /// Reads a subtitle file, printing repairs as warnings.
 pub fn read_transcript(path: &Path) -> Result<(Transcript, SubtitleFormat)> {

@@ -22,7 +22,8 @@ use crate::error::{Error, Result};
 use crate::lexicon::{project_engine, reflag_outdated, ReflagSummary};
 use crate::scan::{self, ScanSummary};
 
-/// Subtitle files are text: anything far larger is not one (a video renamed by mistake).
+/// Subtitle files are text: a lecture series' worth is a few megabytes. Anything far larger is
+/// refused before it is read (a video given by mistake, a runaway log).
 pub const MAX_SUBTITLE_BYTES: u64 = 256 << 20;
 
 /// How to transcribe audio.

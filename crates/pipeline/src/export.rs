@@ -74,10 +74,9 @@ pub fn export_media(
     script: Script,
     taken: &mut HashSet<PathBuf>,
 ) -> Result<PathBuf> {
-    let transcript_id =
-        project.transcripts()?.into_iter().find(|t| t.media_id == media.id).map(|t| t.id).ok_or_else(|| {
-            Error::Invalid(format!("{}: not processed yet (see `shruti batch status`)", media.path.display()))
-        })?;
+    let transcript_id = project.transcript_of(media.id)?.ok_or_else(|| {
+        Error::Invalid(format!("{}: not processed yet (see `shruti batch status`)", media.path.display()))
+    })?;
     let corrected = project.corrected(media.id, script, lexicon)?;
     let text = match format {
         Format::Srt => write_subtitles(&corrected, SubtitleFormat::Srt),

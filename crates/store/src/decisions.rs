@@ -273,7 +273,7 @@ fn flag_surface(tx: &Transaction, flag_id: i64) -> Result<(String, Vec<StoredSug
     let (surface, json): (String, String) = tx
         .query_row("SELECT surface, suggestions FROM flags WHERE id = ?1", [flag_id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?
-        .ok_or_else(|| Error::NotFound(format!("no flag {flag_id} in this project (see `shruti review list`)")))?;
+        .ok_or_else(|| crate::flags::no_flag(flag_id))?;
     Ok((surface, serde_json::from_str(&json).unwrap_or_default()))
 }
 

@@ -178,6 +178,10 @@ impl Project {
         self.conn
             .query_row(&format!("{FLAG_SELECT} WHERE f.id = ?1"), [id], flag_from_row)
             .optional()?
-            .ok_or_else(|| Error::NotFound(format!("no flag {id} in this project (see `shruti review list`)")))
+            .ok_or_else(|| no_flag(id))
     }
+}
+
+pub(crate) fn no_flag(id: i64) -> Error {
+    Error::NotFound(format!("no flag {id} in this project (see `shruti review list`)"))
 }

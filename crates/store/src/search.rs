@@ -204,9 +204,4 @@ impl Project {
         index.sync(self)?;
         Ok(index)
     }
-
-    /// The corrected text of a segment: what the search index holds for it.
-    pub fn corrected_text(&self, segment_id: i64) -> Result<Option<String>> {
-        Ok(Project::corrected_segment(&self.conn, segment_id)?.map(|(_, c)| c))
-    }
 }

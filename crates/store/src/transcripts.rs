@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{params, Transaction, TransactionBehavior};
+use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 use shruti_core::{Analysis, Flag, Lexicon, Segment, Transcript, Word};
 
 use crate::error::{Error, Result};
@@ -112,6 +112,15 @@ impl Project {
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The id of a media file's transcript, once it is processed.
+    pub fn transcript_of(&self, media_id: i64) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT id FROM transcripts WHERE media_id = ?1")?
+            .query_row([media_id], |r| r.get(0))
+            .optional()?)
     }
 
     /// The transcript of a media file, as recognised or imported (words included).
