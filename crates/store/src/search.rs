@@ -132,10 +132,15 @@ impl SearchIndex {
             }
             writer.commit()?;
             // Only after the commit: a crash in between re-indexes, which is harmless.
-            let mut dequeue = project.conn.prepare_cached("DELETE FROM index_queue WHERE segment_id = ?1")?;
-            for (id, ..) in &batch {
-                dequeue.execute(params![id])?;
+            // One transaction per batch: a synced commit per row would dominate a rebuild.
+            let tx = project.conn.unchecked_transaction()?;
+            {
+                let mut dequeue = tx.prepare_cached("DELETE FROM index_queue WHERE segment_id = ?1")?;
+                for (id, ..) in &batch {
+                    dequeue.execute(params![id])?;
+                }
             }
+            tx.commit()?;
             done += batch.len();
         }
         writer.wait_merging_threads()?;

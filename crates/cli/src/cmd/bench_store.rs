@@ -136,17 +136,17 @@ impl StoreArgs {
             hits += index.search(&project, &query, i % 3 == 2, 20)?.len();
             search.push(t.elapsed());
         }
-        // The reference: the same word found without an index, by scanning the text.
+        // The reference: the same word found without an index, by scanning every segment's text
+        // (a ranked search has to see every match).
         let conn = Connection::open(big.join(shruti_store::DB_FILE))?;
         let mut scan = Vec::new();
         for _ in 0..5 {
             let (plain, _, _) = &terms[rng.usize(..terms.len())];
             let t = Instant::now();
-            let n: i64 = conn.query_row(
-                "SELECT count(*) FROM (SELECT id FROM segments WHERE text LIKE '%' || ?1 || '%' LIMIT 20)",
-                [plain],
-                |r| r.get(0),
-            )?;
+            let n: i64 =
+                conn.query_row("SELECT count(*) FROM segments WHERE text LIKE '%' || ?1 || '%'", [plain], |r| {
+                    r.get(0)
+                })?;
             scan.push(t.elapsed());
             std::hint::black_box(n);
         }
@@ -157,7 +157,7 @@ impl StoreArgs {
         let (o50, o95, or50) = (pct(&mut open_page, 50), pct(&mut open_page, 95), pct(&mut open_ref, 50));
         println!("open + first page p50 {:>7.2} ms  p95 {:>7.2} ms   (open + read 50 rows p50 {:.2} ms: ×{:.1})  target < 100 ms", ms(o50), ms(o95), ms(or50), ratio(o50, or50));
         let (q50, q95, sc50) = (pct(&mut search, 50), pct(&mut search, 95), pct(&mut scan, 50));
-        println!("search            p50 {:>7.2} ms  p95 {:>7.2} ms   (text scan without the index p50 {:.0} ms: ×{:.4})  target p95 < 20 ms", ms(q50), ms(q95), ms(sc50), ratio(q95, sc50));
+        println!("search            p50 {:>7.2} ms  p95 {:>7.2} ms   (text scan without the index p50 {:.0} ms: ×{:.4})  target p95 < 20 ms", ms(q50), ms(q95), ms(sc50), ratio(q50, sc50));
         println!("({} hours, {segments} segments, {hits} hits over {} searches)", self.hours, self.searches);
         if self.dir.is_none() {
             std::fs::remove_dir_all(&temp).with_context(|| format!("cannot remove {}", temp.display()))?;
