@@ -17,7 +17,7 @@ pub enum Cmd {
     /// List flags in review order (file, then time).
     List(ListArgs),
     /// Decide a flag. ACTION is one of:
-    ///   accept [N]            take suggestion N (default 1)
+    ///   accept N              take suggestion N (N may be left out: 1)
     ///   replace TEXT          put TEXT instead
     ///   keep                  the text is right as it is
     ///   not-sanskrit          not a Sanskrit word; leave it
