@@ -6,23 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
-installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"; }
-
-# A C/C++ toolchain, CMake and libclang build whisper.cpp and its Rust bindings.
-missing=()
-for pkg in build-essential git cmake clang libclang-dev pkg-config; do
-    installed "$pkg" || missing+=("$pkg")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    echo "installing: ${missing[*]}"
-    as_root apt-get update -qq
-    as_root apt-get install -y -qq "${missing[@]}"
-fi
-if ! command -v cargo >/dev/null 2>&1; then
-    echo "error: no Rust toolchain. Install one with rustup (Rust 1.89 or newer), then run this again." >&2
-    exit 1
-fi
+bash scripts/deps.sh
 
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/shruti-target}"
 cargo build --release --locked -p shruti-cli

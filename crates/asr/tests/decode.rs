@@ -95,3 +95,38 @@ fn corrupted_bytes_never_panic() {
         }
     }
 }
+
+/// The whole file at its own rate, mono, read from the start.
+fn native(path: &Path) -> (Vec<f32>, u32) {
+    let mut decoder = shruti_asr::audio::Decoder::open(path).unwrap();
+    let mut samples = Vec::new();
+    while decoder.read_mono(&mut samples).unwrap() {}
+    (samples, decoder.sample_rate())
+}
+
+#[test]
+fn a_span_read_by_seeking_is_that_stretch_of_the_file() {
+    for name in ["speech.wav", "speech.flac", "speech.mp3", "speech.ogg", "speech.m4a", "video.mp4"] {
+        let path = data(name);
+        let (whole, rate) = native(&path);
+        let span = shruti_asr::audio::read_span(&path, 1000, 1750).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(span.sample_rate, rate, "{name}");
+        let (first, last) = (rate as usize, rate as usize * 7 / 4);
+        assert_eq!(span.samples.len(), last - first, "{name}");
+        let expected = &whole[first..last];
+        // Lossy codecs restart their overlap at a seek: the first few ms may differ, the rest not.
+        let settled = rate as usize / 20;
+        let dot: f32 = span.samples[settled..].iter().zip(&expected[settled..]).map(|(a, b)| a * b).sum();
+        let norm = |s: &[f32]| s.iter().map(|x| x * x).sum::<f32>().sqrt();
+        let similarity = dot / (norm(&span.samples[settled..]) * norm(&expected[settled..])).max(1e-9);
+        assert!(similarity > 0.99, "{name}: the span is not the file's 1.0–1.75 s ({similarity})");
+    }
+}
+
+#[test]
+fn a_span_past_the_end_is_cut_short() {
+    let span = shruti_asr::audio::read_span(&data("speech.wav"), 2500, 60_000).unwrap();
+    let seconds = span.samples.len() as f32 / span.sample_rate as f32;
+    assert!((seconds - 0.56).abs() < 0.05, "{seconds} s");
+}
+

@@ -100,12 +100,7 @@ pub fn export_media(
                     original: &o.text,
                 })
                 .collect();
-            let script = match script {
-                Script::Iast => "iast",
-                Script::Devanagari => "devanagari",
-                Script::Ascii => "ascii",
-            };
-            let json = JsonExport { source: &media.path, script, segments, flags };
+            let json = JsonExport { source: &media.path, script: script.name(), segments, flags };
             serde_json::to_string_pretty(&json).map_err(|e| Error::Invalid(format!("cannot write JSON: {e}")))? + "\n"
         }
     };
@@ -127,6 +122,32 @@ pub fn export_media(
     project.record_export(&crate::scan::hash_bytes(text.as_bytes()), &path)?;
     write_atomic(&path, text.as_bytes())?;
     Ok(path)
+}
+
+/// Exports each of `media` in each of `formats` into `dir`, with the project's lexicon (the
+/// base and the additions made in review). Returns the files written, in order.
+pub fn export_all(
+    project: &Project,
+    base: &Lexicon,
+    media: &[Media],
+    dir: &Path,
+    formats: &[Format],
+    script: Script,
+) -> Result<Vec<PathBuf>> {
+    let lexicon = crate::lexicon::project_lexicon(project, base)?;
+    let mut taken = HashSet::new();
+    let mut written = Vec::with_capacity(media.len() * formats.len());
+    for m in media {
+        for &format in formats {
+            written.push(export_media(project, &lexicon, m, dir, format, script, &mut taken)?);
+        }
+    }
+    Ok(written)
+}
+
+/// The media files with a finished transcript, in the order they were queued.
+pub fn processed(project: &Project) -> Result<Vec<Media>> {
+    Ok(project.jobs(Some(shruti_store::JobState::Done))?.into_iter().map(|j| j.media).collect())
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder, synced, then renamed.

@@ -8,6 +8,7 @@
 //! - [`review`]: decisions, with lexicon additions checked and fed back (re-flagging the project).
 //! - [`export`]: corrected SRT, VTT, TXT or JSON, written atomically.
 //! - [`lexicon`]: the project's engine (lexicon + additions) and re-flagging of outdated transcripts.
+//! - [`settings`]: the desktop app's settings and recent projects.
 
 pub use error::{Error, Result};
 
@@ -17,4 +18,5 @@ pub mod export;
 pub mod lexicon;
 pub mod review;
 pub mod scan;
+pub mod settings;
 mod watch;

@@ -22,6 +22,22 @@ pub enum Script {
     Ascii,
 }
 
+impl Script {
+    /// The script named `name` (iast, devanagari or ascii).
+    pub fn parse(name: &str) -> Option<Script> {
+        [Script::Iast, Script::Devanagari, Script::Ascii].into_iter().find(|s| s.name() == name)
+    }
+
+    /// Its name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Script::Iast => "iast",
+            Script::Devanagari => "devanagari",
+            Script::Ascii => "ascii",
+        }
+    }
+}
+
 /// One change to a segment's text: a byte range of the recognised text and what replaces it.
 #[derive(Debug, Clone)]
 struct Edit {

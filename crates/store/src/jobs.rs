@@ -10,7 +10,8 @@ use crate::media::{media_from_row, Media, MediaKind, MEDIA_COLUMNS};
 use crate::project::Project;
 
 /// Where a job stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum JobState {
     /// Waiting (perhaps for a retry time).
     Queued,
@@ -81,7 +82,7 @@ pub struct Job {
 }
 
 /// A job as `batch status` lists it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct JobRow {
     /// Its id.
     pub id: i64,
@@ -100,7 +101,7 @@ pub struct JobRow {
 }
 
 /// How many jobs are in each state.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct JobCounts {
     /// Waiting.
     pub queued: u64,

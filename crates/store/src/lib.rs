@@ -30,6 +30,7 @@ pub use migrate::SCHEMA_VERSION;
 pub use project::{BatchLock, Project, DB_FILE, INDEX_DIR};
 pub use search::{Hit, SearchIndex};
 pub use transcripts::{NewTranscript, Reflagged, Source, TranscriptInfo};
+pub use view::{SegmentView, WordView};
 
 mod backup;
 mod decisions;
@@ -42,6 +43,7 @@ mod migrate;
 mod project;
 mod search;
 mod transcripts;
+mod view;
 
 /// Now, in Unix milliseconds.
 pub(crate) fn now_ms() -> i64 {

@@ -8,7 +8,8 @@ use crate::error::{Error, Result};
 use crate::project::Project;
 
 /// Audio to transcribe, or a subtitle file to import.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum MediaKind {
     /// Recorded speech.
     Audio,
@@ -34,7 +35,7 @@ impl MediaKind {
 }
 
 /// A media file the project knows.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Media {
     /// Its id in the project.
     pub id: i64,

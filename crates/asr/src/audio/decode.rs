@@ -8,10 +8,11 @@ use std::path::{Path, PathBuf};
 use symphonia::core::audio::SampleBuffer;
 use symphonia::core::codecs::{CodecType, DecoderOptions, CODEC_TYPE_NULL};
 use symphonia::core::errors::Error as SymError;
-use symphonia::core::formats::{FormatOptions, FormatReader};
+use symphonia::core::formats::{FormatOptions, FormatReader, SeekMode, SeekTo};
 use symphonia::core::io::MediaSourceStream;
 use symphonia::core::meta::MetadataOptions;
 use symphonia::core::probe::Hint;
+use symphonia::core::units::{Time, TimeBase};
 
 use super::{AudioError, AudioErrorKind, Clock};
 
@@ -29,7 +30,11 @@ pub struct Decoder {
     track_id: u32,
     sample_rate: u32,
     total_frames: Option<u64>,
+    time_base: Option<TimeBase>,
     frames: u64,
+    /// Whether seeking lands where it says (not for Vorbis: symphonia 0.5 places its first
+    /// packet after a seek a few hundred samples off).
+    seekable: bool,
     bad_packets: u32,
     buffer: Option<SampleBuffer<f32>>,
 }
@@ -76,6 +81,7 @@ impl Decoder {
         if sample_rate == 0 {
             return Err(err(AudioErrorKind::Unsupported("the audio track has no sample rate".into())));
         }
+        let time_base = params.time_base.filter(|tb| tb.numer > 0 && tb.denom > 0);
         let codec = registry
             .make(params, &DecoderOptions::default())
             .map_err(|e| err(AudioErrorKind::Unsupported(format!("cannot decode its audio ({e})"))))?;
@@ -85,15 +91,10 @@ impl Decoder {
             codec,
             track_id: track.id,
             sample_rate,
-            total_frames: params.n_frames.map(|n| match params.time_base {
-                // MP4 and Matroska count the length in their own time base, not in samples.
-                Some(tb) if tb.numer > 0 && tb.denom > 0 => {
-                    let t = tb.calc_time(n);
-                    ((t.seconds as f64 + t.frac) * f64::from(sample_rate)).round() as u64
-                }
-                _ => n,
-            }),
+            total_frames: params.n_frames.map(|n| to_frames(n, time_base, sample_rate)),
+            time_base,
             frames: 0,
+            seekable: params.codec != symphonia::core::codecs::CODEC_TYPE_VORBIS,
             bad_packets: 0,
             buffer: None,
         })
@@ -109,6 +110,32 @@ impl Decoder {
 
     pub fn duration_ms(&self) -> Option<u64> {
         self.total_frames.map(|n| Clock::from_frames(n, self.sample_rate).0)
+    }
+
+    /// Frames decoded so far, or the position a seek landed on.
+    pub fn frames(&self) -> u64 {
+        self.frames
+    }
+
+    /// Moves to `ms` or a little before it (the start of the packet holding it); [`frames`]
+    /// then says where. Returns false where the file cannot seek exactly (reading goes on from
+    /// where it was).
+    ///
+    /// [`frames`]: Decoder::frames
+    pub fn seek(&mut self, ms: u64) -> Result<bool, AudioError> {
+        if !self.seekable {
+            return Ok(false);
+        }
+        let to = SeekTo::Time { time: Time::from(ms as f64 / 1000.0), track_id: Some(self.track_id) };
+        let seeked = match guard(|| self.format.seek(SeekMode::Accurate, to)) {
+            Ok(Ok(seeked)) => seeked,
+            Ok(Err(SymError::SeekError(_) | SymError::Unsupported(_))) => return Ok(false),
+            Ok(Err(e)) => return Err(self.error(AudioErrorKind::Corrupt { at: Clock(ms), detail: e.to_string() })),
+            Err(panic) => return Err(self.error(AudioErrorKind::Corrupt { at: Clock(ms), detail: panic })),
+        };
+        self.codec.reset();
+        self.frames = to_frames(seeked.actual_ts, self.time_base, self.sample_rate);
+        Ok(true)
     }
 
     fn at(&self) -> Clock {
@@ -182,6 +209,17 @@ impl Decoder {
             }
         }
         Ok(false)
+    }
+}
+
+/// A timestamp in frames: MP4 and Matroska count in their own time base, not in samples.
+fn to_frames(ts: u64, time_base: Option<TimeBase>, rate: u32) -> u64 {
+    match time_base {
+        Some(tb) => {
+            let t = tb.calc_time(ts);
+            ((t.seconds as f64 + t.frac) * f64::from(rate)).round() as u64
+        }
+        None => ts,
     }
 }
 

@@ -110,3 +110,36 @@ pub fn read_all(path: &Path) -> Result<Vec<f32>, AudioError> {
     while stream.read(&mut samples)? {}
     Ok(samples)
 }
+
+/// A stretch of a file, mono at the file's own rate: what the review pane plays.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Span {
+    /// The samples.
+    pub samples: Vec<f32>,
+    /// Their rate.
+    pub sample_rate: u32,
+    /// Where the first sample lies in the file, ms.
+    pub start_ms: u64,
+}
+
+/// Reads `start_ms..end_ms` of a file (cut short at its end). It seeks where the container can,
+/// so a word an hour into a lecture costs no more to read than one at the start.
+pub fn read_span(path: &Path, start_ms: u64, end_ms: u64) -> Result<Span, AudioError> {
+    let mut decoder = Decoder::open(path)?;
+    let rate = decoder.sample_rate();
+    let frame_at = |ms: u64| ms * u64::from(rate) / 1000;
+    let (first, last) = (frame_at(start_ms), frame_at(end_ms.max(start_ms)));
+    decoder.seek(start_ms)?;
+    let mut at = decoder.frames();
+    let mut buf = Vec::new();
+    while at + (buf.len() as u64) < last && decoder.read_mono(&mut buf)? {
+        // Where the container cannot seek, what lies before the span is dropped as it comes.
+        if at + (buf.len() as u64) < first {
+            at += buf.len() as u64;
+            buf.clear();
+        }
+    }
+    let skip = (first.saturating_sub(at) as usize).min(buf.len());
+    let end = ((last.saturating_sub(at)) as usize).min(buf.len());
+    Ok(Span { samples: buf[skip..end].to_vec(), sample_rate: rate, start_ms })
+}

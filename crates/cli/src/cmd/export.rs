@@ -1,11 +1,10 @@
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Result};
 use clap::Args;
-use shruti_pipeline::export::{export_media, Format};
-use shruti_store::{JobState, Script};
+use shruti_pipeline::export::{export_all, Format};
+use shruti_store::Script;
 
 use crate::cmd::batch::open;
 use crate::input;
@@ -37,11 +36,8 @@ pub struct Cmd {
 impl Cmd {
     pub fn run(self, lexicon: Option<&Path>) -> Result<ExitCode> {
         let formats: Vec<Format> = self.format.iter().map(|f| Format::parse(f)).collect::<Result<_, _>>()?;
-        let script = match self.script.as_str() {
-            "iast" => Script::Iast,
-            "devanagari" => Script::Devanagari,
-            "ascii" => Script::Ascii,
-            other => bail!("unknown script {other:?}: use iast, devanagari or ascii"),
+        let Some(script) = Script::parse(&self.script) else {
+            bail!("unknown script {:?}: use iast, devanagari or ascii", self.script);
         };
         let project = open(&self.project)?;
         let media = match (&self.file, self.all) {
@@ -52,20 +48,15 @@ impl Cmd {
                 }
                 found
             }
-            (None, true) => project.jobs(Some(JobState::Done))?.into_iter().map(|j| j.media).collect(),
+            (None, true) => shruti_pipeline::export::processed(&project)?,
             (None, false) => bail!("name a file, or --all"),
         };
         if media.is_empty() {
             bail!("nothing to export: no such file in the project {}", self.project.display());
         }
         let base = input::lexicon(lexicon)?;
-        let lexicon = shruti_pipeline::lexicon::project_lexicon(&project, &base)?;
-        let mut taken = HashSet::new();
-        for m in &media {
-            for &format in &formats {
-                let path = export_media(&project, &lexicon, m, &self.output, format, script, &mut taken)?;
-                println!("{}", path.display());
-            }
+        for path in export_all(&project, &base, &media, &self.output, &formats, script)? {
+            println!("{}", path.display());
         }
         Ok(ExitCode::SUCCESS)
     }

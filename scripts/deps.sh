@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs the Debian/Ubuntu packages Shruti builds with (and, with --test, what its tests run
+# with), skipping those already there. Used by setup.sh and test.sh.
+set -euo pipefail
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"; }
+
+# whisper.cpp and its bindings: a C/C++ toolchain, CMake, libclang. The desktop app: WebKitGTK
+# 4.1, ALSA (playback), librsvg (icons), libxdo; Node.js and npm build its front end.
+wanted=(build-essential git cmake clang libclang-dev pkg-config libssl-dev
+    libwebkit2gtk-4.1-dev libasound2-dev librsvg2-dev libxdo-dev)
+# The end-to-end test: a virtual display and WebKit's WebDriver.
+if [ "${1:-}" = "--test" ]; then
+    wanted+=(xvfb xauth webkit2gtk-driver)
+fi
+command -v npm >/dev/null 2>&1 || wanted+=(nodejs npm)
+
+missing=()
+for pkg in "${wanted[@]}"; do
+    installed "$pkg" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing: ${missing[*]}"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}"
+fi
+if ! command -v cargo >/dev/null 2>&1; then
+    echo "error: no Rust toolchain. Install one with rustup (Rust 1.90 or newer), then run this again." >&2
+    exit 1
+fi
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 20 ]; then
+    echo "error: Node.js $node_major is too old for the front end's build (Vite 8 needs 20.19 or newer)." >&2
+    exit 1
+fi

@@ -1,0 +1,122 @@
+//! The Batch screen: a batch runs on its own thread and reports by `batch` events; cancelling
+//! puts the files in progress back in the queue, so "pause" is a cancel and "resume" a new run.
+
+use std::path::PathBuf;
+use std::thread::JoinHandle;
+
+use serde::Serialize;
+use shruti_asr::models::ModelStore;
+use shruti_asr::{CancelToken, DeviceChoice, Options};
+use shruti_pipeline::batch::{self, AsrSetup, BatchEvent, BatchOptions};
+use shruti_store::{JobRow, JobState};
+use tauri::{AppHandle, Emitter, Manager, Runtime, State};
+
+use super::text;
+use crate::state::{lock, AppState};
+
+/// A batch in progress.
+pub struct RunningBatch {
+    cancel: CancelToken,
+    thread: JoinHandle<()>,
+}
+
+/// Sent as `batch-finished` when a batch ends, however it ends.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finished {
+    pub cancelled: bool,
+    pub error: Option<String>,
+}
+
+/// What the batch screen shows before it starts: the device, and why audio will wait (no model).
+#[derive(Debug, Clone, Serialize)]
+pub struct Started {
+    pub device: String,
+    pub notice: Option<String>,
+}
+
+/// Starts a batch over the project's source folder. Audio is transcribed with the model and
+/// device from the settings; without the model, subtitle files are still processed and audio
+/// stays queued.
+#[tauri::command(async)]
+pub fn start_batch<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<Started, String> {
+    let mut running = lock(&state.batch);
+    if running.as_ref().is_some_and(|b| !b.thread.is_finished()) {
+        return Err("a batch is already running".into());
+    }
+    let (project_dir, source) = {
+        let open = state.project()?;
+        (open.project.dir().to_path_buf(), open.source.clone())
+    };
+    let settings = lock(&state.settings).clone();
+    let device: DeviceChoice = settings.device.parse()?;
+    let model = ModelStore::open(ModelStore::default_dir()).and_then(|s| s.path(&settings.model));
+    let (asr, notice) = match model {
+        Ok(model_path) => (
+            Some(AsrSetup {
+                model_path,
+                model_name: settings.model.clone(),
+                device,
+                flash_attention: false,
+                options: Options::default(),
+                workers: 1,
+            }),
+            None,
+        ),
+        Err(e) => (None, Some(format!("audio waits: {e}"))),
+    };
+    let device = match (&asr, device) {
+        (None, _) => "none (no model)".to_owned(),
+        (Some(_), DeviceChoice::Cpu) => "CPU".to_owned(),
+        (Some(_), _) => shruti_asr::device::gpus().first().map_or_else(|| "CPU".to_owned(), |g| format!("GPU ({g})")),
+    };
+    let options = BatchOptions { asr, ..BatchOptions::default() };
+    let cancel = CancelToken::default();
+    let thread = {
+        let cancel = cancel.clone();
+        let app = app.clone();
+        std::thread::Builder::new()
+            .name("shruti-batch".into())
+            .spawn(move || run(app, project_dir, source, options, cancel))
+            .map_err(text)?
+    };
+    *running = Some(RunningBatch { cancel, thread });
+    Ok(Started { device, notice })
+}
+
+fn run<R: Runtime>(app: AppHandle<R>, project_dir: PathBuf, source: PathBuf, options: BatchOptions, cancel: CancelToken) {
+    let state = app.state::<AppState>();
+    let emit = |event: BatchEvent| {
+        let _ = app.emit("batch", event);
+    };
+    let result = batch::run(&project_dir, &source, &state.lexicon, &options, &cancel, &emit);
+    let finished = Finished { cancelled: cancel.is_cancelled(), error: result.err().map(|e| e.to_string()) };
+    let _ = app.emit("batch-finished", finished);
+}
+
+/// Stops the batch: files in progress go back to the queue. Returns once it has stopped.
+#[tauri::command(async)]
+pub fn cancel_batch(state: State<'_, AppState>) -> bool {
+    let Some(running) = lock(&state.batch).take() else { return false };
+    running.cancel.cancel();
+    let _ = running.thread.join();
+    true
+}
+
+/// The project's files and their state.
+#[tauri::command(async)]
+pub fn batch_jobs(state: State<'_, AppState>) -> Result<Vec<JobRow>, String> {
+    state.project()?.project.jobs(None).map_err(text)
+}
+
+/// Puts failed or quarantined files back in the queue (all of them when `jobs` is empty).
+#[tauri::command(async)]
+pub fn retry_jobs(state: State<'_, AppState>, jobs: Vec<i64>) -> Result<usize, String> {
+    let mut open = state.project()?;
+    let ids = if jobs.is_empty() {
+        let stuck = |s: JobState| matches!(s, JobState::Failed | JobState::Quarantined);
+        open.project.jobs(None).map_err(text)?.into_iter().filter(|j| stuck(j.state)).map(|j| j.id).collect()
+    } else {
+        jobs
+    };
+    open.project.retry_jobs(&ids).map_err(text)
+}

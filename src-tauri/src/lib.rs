@@ -1,0 +1,58 @@
+//! Shruti's desktop app: the Tauri shell. Commands and events only; every command calls the
+//! engine crates (`shruti-pipeline`, `shruti-store`, `shruti-playback`), and long work (a batch)
+//! runs off the UI thread and reports by events.
+
+mod commands;
+mod state;
+
+pub use state::AppState;
+pub use commands::audio::start_player;
+pub use commands::project::open_at_start;
+
+/// Registers the app's state and commands on a builder (the real runtime's or the tests' mock).
+pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
+    builder.manage(state).invoke_handler(tauri::generate_handler![
+        commands::project::recent_projects,
+        commands::project::open_project,
+        commands::project::project_summary,
+        commands::settings::get_settings,
+        commands::settings::save_settings,
+        commands::review::review_queue,
+        commands::review::flag_detail,
+        commands::review::decide,
+        commands::review::undo,
+        commands::review::redo,
+        commands::audio::audio_status,
+        commands::audio::prepare_audio,
+        commands::audio::play,
+        commands::audio::pause_audio,
+        commands::audio::resume_audio,
+        commands::audio::stop_audio,
+        commands::export::export,
+        commands::batch::start_batch,
+        commands::batch::cancel_batch,
+        commands::batch::batch_jobs,
+        commands::batch::retry_jobs,
+    ])
+}
+
+/// Starts the app.
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn,shruti=info".into()),
+        )
+        .init();
+    let state = AppState::new(state::settings_path());
+    with_commands(tauri::Builder::default(), state)
+        .plugin(tauri_plugin_dialog::init())
+        .setup(|app| {
+            commands::audio::start_player(app.handle().clone());
+            if let Some(project) = std::env::var_os("SHRUTI_OPEN") {
+                commands::project::open_at_start(app.handle(), project.into());
+            }
+            Ok(())
+        })
+        .run(tauri::generate_context!("../tauri.conf.json"))
+        .expect("the Shruti window could not start");
+}

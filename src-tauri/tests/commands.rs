@@ -1,0 +1,205 @@
+//! The app's commands through Tauri's IPC, on the mock runtime: what the front end sends, what
+//! it gets back, and the events it hears. The project is real (SQLite, the engine), made by the
+//! app's own batch over golden subtitle files.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use shruti_app::AppState;
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::{Listener, WebviewWindow, WebviewWindowBuilder};
+
+struct App {
+    _app: tauri::App<MockRuntime>,
+    window: WebviewWindow<MockRuntime>,
+    dir: tempfile::TempDir,
+}
+
+impl App {
+    /// The app with its settings in a fresh folder (the model named there does not exist, so a
+    /// batch leaves audio queued and imports the subtitle files).
+    fn new() -> App {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = dir.path().join("settings.json");
+        std::fs::write(&settings, r#"{"reviewer": "tester", "model": "no-such-model"}"#).unwrap();
+        let app = shruti_app::with_commands(mock_builder(), AppState::new(settings))
+            .build(mock_context(noop_assets()))
+            .unwrap();
+        let window = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+        App { _app: app, window, dir }
+    }
+
+    fn call(&self, cmd: &str, args: Value) -> Result<Value, String> {
+        let request = InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        };
+        get_ipc_response(&self.window, request)
+            .map(|body| body.deserialize::<Value>().unwrap())
+            .map_err(|e| e.as_str().map_or_else(|| e.to_string(), str::to_owned))
+    }
+
+    fn ok(&self, cmd: &str, args: Value) -> Value {
+        self.call(cmd, args).unwrap_or_else(|e| panic!("{cmd}: {e}"))
+    }
+
+    /// A folder of lectures (three golden subtitle files and one recording), opened as a
+    /// project and processed by the app's batch.
+    fn with_project(&self) -> PathBuf {
+        let lectures = self.dir.path().join("lectures");
+        std::fs::create_dir(&lectures).unwrap();
+        let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("../golden");
+        for name in ["gita_ch1_battlefield.asr.srt", "advaita_vedanta.asr.srt", "bhakti_practice.asr.srt"] {
+            std::fs::copy(golden.join("text").join(name), lectures.join(name)).unwrap();
+        }
+        std::fs::copy(golden.join("audio/gita_karma_yoga.flac"), lectures.join("gita_karma_yoga.flac")).unwrap();
+        let summary = self.ok("open_project", json!({ "folder": lectures }));
+        assert_eq!(summary["transcripts"], 0);
+
+        let (finished_tx, finished) = mpsc::channel();
+        self.window.listen_any("batch-finished", move |e| finished_tx.send(e.payload().to_owned()).unwrap());
+        let (events_tx, events) = mpsc::channel();
+        self.window.listen_any("batch", move |e| events_tx.send(e.payload().to_owned()).unwrap());
+        let started = self.ok("start_batch", json!({}));
+        assert!(started["notice"].as_str().unwrap().contains("no-such-model"), "{started}");
+        let end: Value = serde_json::from_str(&finished.recv_timeout(Duration::from_secs(120)).unwrap()).unwrap();
+        assert_eq!(end["error"], Value::Null, "{end}");
+        let events: Vec<Value> = events.try_iter().map(|e| serde_json::from_str(&e).unwrap()).collect();
+        assert_eq!(events.iter().filter(|e| e["event"] == "done").count(), 3, "{events:?}");
+        lectures
+    }
+}
+
+#[test]
+fn a_batch_fills_the_review_queue_and_decisions_undo_and_redo() {
+    let app = App::new();
+    app.with_project();
+    let summary = app.ok("project_summary", json!({}));
+    assert_eq!(summary["transcripts"], 3);
+    assert_eq!(summary["jobs"]["queued"], 1, "the recording waits for a model: {summary}");
+
+    let queue = app.ok("review_queue", json!({}));
+    let queue = queue.as_array().unwrap();
+    assert!(queue.len() > 10, "{} flags", queue.len());
+    let flag = queue.iter().find(|f| f["suggestion"].is_string()).expect("a flag with a suggestion");
+    let id = flag["id"].as_i64().unwrap();
+
+    let detail = app.ok("flag_detail", json!({ "id": id }));
+    let segment = detail["flag"]["segment"].as_i64().unwrap();
+    let shown: Vec<i64> = detail["segments"].as_array().unwrap().iter().map(|s| s["idx"].as_i64().unwrap()).collect();
+    assert!(shown.contains(&segment) && shown.len() > 1, "the flag's segment with neighbours: {shown:?}");
+
+    let changed = app.ok("decide", json!({ "flag": id, "decision": { "action": "accept", "suggestion": 0 }, "all": false }));
+    assert_eq!(changed["decisions"][0]["expert"], "tester");
+    assert_eq!(changed["can_redo"], false);
+    let state_of = |id: i64| {
+        let queue = app.ok("review_queue", json!({}));
+        queue.as_array().unwrap().iter().find(|f| f["id"] == id).unwrap()["state"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(state_of(id), "accept");
+
+    let undone = app.ok("undo", json!({}));
+    assert_eq!(undone["can_redo"], true);
+    assert_eq!(state_of(id), "pending");
+    app.ok("redo", json!({}));
+    assert_eq!(state_of(id), "accept");
+    assert_eq!(app.call("redo", json!({})).unwrap_err(), "nothing to redo");
+}
+
+#[test]
+fn apply_to_all_decides_every_undecided_instance() {
+    let app = App::new();
+    app.with_project();
+    let queue = app.ok("review_queue", json!({}));
+    let queue = queue.as_array().unwrap();
+    let repeated = queue
+        .iter()
+        .find(|f| {
+            f["suggestion"].is_string()
+                && queue.iter().filter(|g| g["surface"].as_str().map(str::to_lowercase) == f["surface"].as_str().map(str::to_lowercase)).count() > 1
+        })
+        .expect("a term flagged more than once");
+    let id = repeated["id"].as_i64().unwrap();
+    let instances = app.ok("flag_detail", json!({ "id": id }))["instances"].as_u64().unwrap();
+    let changed = app.ok("decide", json!({ "flag": id, "decision": { "action": "keep" }, "all": true }));
+    assert_eq!(changed["decisions"].as_array().unwrap().len() as u64, instances, "the preview count is what is decided");
+    app.ok("undo", json!({}));
+    let queue = app.ok("review_queue", json!({}));
+    assert!(queue.as_array().unwrap().iter().filter(|f| f["state"] == "keep").count() == 0, "undo takes back the whole group");
+}
+
+#[test]
+fn export_writes_the_corrected_subtitles() {
+    let app = App::new();
+    app.with_project();
+    let out = app.dir.path().join("out");
+    let written = app.ok("export", json!({ "media": [], "dir": out, "formats": ["srt", "json"], "script": "iast" }));
+    let written: Vec<PathBuf> = serde_json::from_value(written).unwrap();
+    assert_eq!(written.len(), 6, "three files, two formats: {written:?}");
+    let srt = std::fs::read_to_string(out.join("gita_ch1_battlefield.asr.srt")).unwrap();
+    assert!(srt.starts_with("1\n") && srt.contains(" --> "), "{srt}");
+    assert!(srt.contains("Kṛṣṇa") || srt.contains("Arjuna"), "corrected text: {srt}");
+    let bad = app.call("export", json!({ "media": [], "dir": out, "formats": ["docx"], "script": "iast" }));
+    assert!(bad.unwrap_err().contains("docx"));
+}
+
+#[test]
+fn bad_requests_get_clear_errors_and_change_nothing() {
+    let app = App::new();
+    assert!(app.call("review_queue", json!({})).unwrap_err().contains("no project is open"));
+    let missing = app.dir.path().join("nowhere");
+    assert!(app.call("open_project", json!({ "folder": missing })).unwrap_err().contains("nowhere"));
+    app.with_project();
+    let queue = app.ok("review_queue", json!({}));
+    let id = queue[0]["id"].as_i64().unwrap();
+    let empty = app.call("decide", json!({ "flag": id, "decision": { "action": "replace", "text": "  " }, "all": false }));
+    assert!(empty.unwrap_err().contains("replacement is empty"));
+    let unknown = app.call("decide", json!({ "flag": 99_999_999, "decision": { "action": "keep" }, "all": false }));
+    assert!(unknown.unwrap_err().contains("no flag 99999999"));
+    let no_entry = app.call("decide", json!({ "flag": id, "decision": { "action": "add-variant", "iast": "Nosuchentry" }, "all": false }));
+    assert!(no_entry.unwrap_err().contains("Nosuchentry"));
+    assert!(app.call("decide", json!({ "flag": id, "decision": { "action": "explode" }, "all": false })).is_err());
+    let queue_after = app.ok("review_queue", json!({}));
+    assert_eq!(queue, queue_after, "failed requests changed nothing");
+    assert_eq!(app.call("undo", json!({})).unwrap_err(), "nothing to undo");
+}
+
+#[test]
+fn settings_are_validated_and_saved() {
+    let app = App::new();
+    let mut settings = app.ok("get_settings", json!({}));
+    assert_eq!(settings["reviewer"], "tester");
+    settings["reviewer"] = json!("");
+    assert!(app.call("save_settings", json!({ "settings": settings })).unwrap_err().contains("cannot be empty"));
+    settings["reviewer"] = json!("Rādhā");
+    settings["min_score"] = json!(0.4);
+    app.ok("save_settings", json!({ "settings": settings }));
+    let saved = std::fs::read_to_string(app.dir.path().join("settings.json")).unwrap();
+    assert!(saved.contains("Rādhā") && saved.contains("0.4"), "{saved}");
+}
+
+#[test]
+fn the_waveform_of_a_recording_is_read_for_review() {
+    let app = App::new();
+    app.with_project();
+    let jobs = app.ok("batch_jobs", json!({}));
+    let audio = jobs.as_array().unwrap().iter().find(|j| j["media"]["kind"] == "audio").unwrap();
+    let media = audio["media"]["id"].as_i64().unwrap();
+    let wave = app.ok("prepare_audio", json!({ "media": media, "startMs": 1000, "endMs": 3000 }));
+    let peaks = wave["peaks"].as_array().unwrap();
+    assert_eq!(peaks.len(), 480);
+    let loudest = peaks.iter().map(|p| p[1].as_f64().unwrap()).fold(0.0, f64::max);
+    assert!(loudest > 0.05, "speech, not silence: {loudest}");
+    assert_eq!(wave["start_ms"], 1000);
+    let bad = app.call("prepare_audio", json!({ "media": 12345, "startMs": 0, "endMs": 10 }));
+    assert!(bad.is_err());
+}

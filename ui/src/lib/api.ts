@@ -1,0 +1,191 @@
+// Typed wrappers of the app's commands (src-tauri/src/commands) and its events.
+import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+
+export interface Recent {
+  project: string;
+  source: string;
+  opened_ms: number;
+}
+
+export interface JobCounts {
+  queued: number;
+  running: number;
+  done: number;
+  failed: number;
+  quarantined: number;
+}
+
+export interface Summary {
+  project: string;
+  source: string;
+  transcripts: number;
+  pending: number;
+  decided: number;
+  jobs: JobCounts;
+}
+
+export interface Settings {
+  reviewer: string;
+  model: string;
+  device: string;
+  min_score: number;
+  recent: Recent[];
+}
+
+export interface QueueItem {
+  id: number;
+  media_id: number;
+  file: string;
+  start_ms: number;
+  end_ms: number;
+  surface: string;
+  kind: string;
+  score: number;
+  state: string;
+  suggestion: string | null;
+  decided_text: string | null;
+}
+
+export interface Suggestion {
+  text: string;
+  score: number;
+  source: string;
+  deva?: string;
+}
+
+export interface FlagRow {
+  id: number;
+  path: string;
+  media_id: number;
+  segment: number;
+  start_ms: number;
+  end_ms: number;
+  context: string;
+  surface: string;
+  span: [number, number];
+  kind: string;
+  score: number;
+  suggestions: Suggestion[];
+  verse?: { work: string; ref: string; iast: string; also?: string[] };
+  state: string;
+  decided_text?: string;
+  decided_by?: string;
+}
+
+export interface WordView {
+  text: string;
+  start_ms: number;
+  end_ms: number;
+  probability: number;
+}
+
+export interface SegmentView {
+  idx: number;
+  start_ms: number;
+  end_ms: number;
+  text: string;
+  auto_text: string;
+  words: WordView[];
+}
+
+export interface FlagDetail {
+  flag: FlagRow;
+  segments: SegmentView[];
+  instances: number;
+  path: string;
+}
+
+export type Decision =
+  | { action: "accept"; suggestion: number }
+  | { action: "replace"; text: string }
+  | { action: "keep" }
+  | { action: "not-sanskrit" }
+  | { action: "add-variant"; iast: string }
+  | { action: "add-entry"; iast: string; deva: string; category: string };
+
+export interface DecisionRow {
+  id: number;
+  flag_id: number;
+  action: string;
+  text: string | null;
+  expert: string;
+  at: number;
+}
+
+export interface Changed {
+  decisions: DecisionRow[];
+  reflagged: boolean;
+  can_undo: boolean;
+  can_redo: boolean;
+}
+
+export interface AudioStatus {
+  available: boolean;
+  device: string | null;
+  notice: string | null;
+}
+
+export interface Waveform {
+  start_ms: number;
+  end_ms: number;
+  peaks: [number, number][];
+}
+
+export interface Media {
+  id: number;
+  path: string;
+  kind: "audio" | "subtitle";
+  bytes: number;
+}
+
+export interface JobRow {
+  id: number;
+  media: Media;
+  state: "queued" | "running" | "done" | "failed" | "quarantined";
+  attempts: number;
+  error_class: string | null;
+  error: string | null;
+}
+
+export type BatchEvent =
+  | { event: "scanned"; seen: number; new: number; known: number; queued: number; done: number }
+  | { event: "started"; job: number; path: string; kind: string; duration_ms: number | null }
+  | { event: "progress"; job: number; done_ms: number; total_ms: number | null }
+  | { event: "done"; job: number; path: string; segments: number; corrections: number; flags: number; seconds: number }
+  | { event: "failed"; job: number; path: string; class: string; error: string; state: string }
+  | { event: "found"; path: string }
+  | { event: "reflagged"; transcripts: number; added: number; removed: number };
+
+export type PlaybackEvent = { event: "position"; ms: number } | { event: "ended" };
+
+export const api = {
+  recentProjects: () => invoke<{ recent: Recent[]; problem: string | null }>("recent_projects"),
+  openProject: (folder: string, source?: string) => invoke<Summary>("open_project", { folder, source }),
+  projectSummary: () => invoke<Summary>("project_summary"),
+  getSettings: () => invoke<Settings>("get_settings"),
+  saveSettings: (settings: Settings) => invoke<Settings>("save_settings", { settings }),
+  reviewQueue: () => invoke<QueueItem[]>("review_queue"),
+  flagDetail: (id: number) => invoke<FlagDetail>("flag_detail", { id }),
+  decide: (flag: number, decision: Decision, all: boolean) => invoke<Changed>("decide", { flag, decision, all }),
+  undo: () => invoke<Changed>("undo"),
+  redo: () => invoke<Changed>("redo"),
+  audioStatus: () => invoke<AudioStatus>("audio_status"),
+  prepareAudio: (media: number, startMs: number, endMs: number) =>
+    invoke<Waveform>("prepare_audio", { media, startMs, endMs }),
+  play: (media: number, startMs: number, endMs: number, speed: number, looped: boolean) =>
+    invoke<number>("play", { media, startMs, endMs, speed, looped }),
+  pauseAudio: () => invoke<void>("pause_audio"),
+  resumeAudio: () => invoke<void>("resume_audio"),
+  stopAudio: () => invoke<void>("stop_audio"),
+  exportFiles: (media: number[], dir: string, formats: string[], script: string) =>
+    invoke<string[]>("export", { media, dir, formats, script }),
+  startBatch: () => invoke<{ device: string; notice: string | null }>("start_batch"),
+  cancelBatch: () => invoke<boolean>("cancel_batch"),
+  batchJobs: () => invoke<JobRow[]>("batch_jobs"),
+  retryJobs: (jobs: number[]) => invoke<number>("retry_jobs", { jobs }),
+};
+
+export function on<T>(event: string, handler: (payload: T) => void): Promise<UnlistenFn> {
+  return listen<T>(event, (e) => handler(e.payload));
+}
