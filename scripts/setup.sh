@@ -2,7 +2,8 @@
 # Set-up command 1: installs what is missing, builds the `shruti` CLI, installs the tiny.en Whisper
 # model, then runs the main job on the bundled golden lectures: a batch transcribes, corrects and
 # flags them into a project (out/project), a few scripted review decisions are applied, and the
-# corrected subtitles are exported to out/corrected/.
+# corrected subtitles are exported to out/corrected/. Where there is a display, the desktop app
+# is built and opened on that project.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,3 +40,13 @@ echo "project (decisions, flags, search index): $project"
 echo "corrected subtitles: out/corrected/*.srt"
 echo "still to review:     $("$shruti" review list --project "$project" --limit 0 --ids | wc -l) flags (shruti review list --project $project)"
 echo "the CLI:             $shruti --help"
+
+# The desktop app, on the demo project, where there is a display to show it.
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+    (cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run build)
+    cargo build --release --locked -p shruti-app
+    SHRUTI_OPEN="$project" nohup "$CARGO_TARGET_DIR/release/shruti-app" >/dev/null 2>&1 &
+    echo "the app:             opened on $project"
+else
+    echo "the app:             no display here; on a desktop: (cd ui && npm ci && npm run build) && SHRUTI_OPEN=$project cargo run --release -p shruti-app"
+fi

@@ -1,10 +1,24 @@
 #!/usr/bin/env bash
-# Set-up command 2: every test. Formatting and lints, the unit, property and integration tests
-# (the transcription tests run the real tiny.en model), the GPU (Vulkan) build check, the lexicon
-# check, and the golden-set evaluation with the quality gates.
+# Set-up command 2: every test. The front end's type check, lint, unit tests and build;
+# formatting and lints, the unit, property and integration tests (the transcription tests run the
+# real tiny.en model, the app's commands run on Tauri's mock runtime, playback plays into ALSA's
+# null device), the GPU (Vulkan) build check, the lexicon check, the golden-set evaluation with
+# the quality gates, and the end-to-end test of the desktop app in a real WebKit window.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/shruti-target}"
+
+bash scripts/deps.sh --test
+
+# The front end first: the app's build embeds ui/dist.
+(
+    cd ui
+    npm ci --no-audit --no-fund --loglevel=error
+    npm run check
+    npm run lint
+    npm test
+    npm run build
+)
 
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
@@ -24,3 +38,5 @@ bash scripts/check-vulkan.sh
 
 "$shruti" lexicon check
 "$shruti" eval golden/text --min-term-recall 0.95 --max-over-corrections 0 --min-verse-recall 0.90
+
+bash tests/e2e/run.sh

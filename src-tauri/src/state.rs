@@ -5,7 +5,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use shruti_core::Lexicon;
 use shruti_pipeline::settings::Settings;
-use shruti_store::{Action, Project, Scope};
+use shruti_store::{Action, Project, Scope, SearchIndex};
 
 /// The app's state, shared by all commands.
 pub struct AppState {
@@ -29,6 +29,8 @@ pub struct OpenProject {
     pub done: Vec<Made>,
     /// Decisions undone, for redo (newest last).
     pub undone: Vec<Made>,
+    /// The search index, opened at the first search.
+    pub index: Option<SearchIndex>,
 }
 
 /// A decision as it was asked for, so that redo can ask again.

@@ -52,7 +52,7 @@ impl App {
         self.call(cmd, args).unwrap_or_else(|e| panic!("{cmd}: {e}"))
     }
 
-    /// A folder of lectures (three golden subtitle files and one recording), opened as a
+    /// A folder of lectures (four golden subtitle files and one recording), opened as a
     /// project and processed by the app's batch.
     fn with_project(&self) -> PathBuf {
         let lectures = self.dir.path().join("lectures");
@@ -61,6 +61,7 @@ impl App {
         for name in ["gita_ch1_battlefield.asr.srt", "advaita_vedanta.asr.srt", "bhakti_practice.asr.srt"] {
             std::fs::copy(golden.join("text").join(name), lectures.join(name)).unwrap();
         }
+        std::fs::copy(golden.join("e2e/lecture.asr.srt"), lectures.join("lecture.asr.srt")).unwrap();
         std::fs::copy(golden.join("audio/gita_karma_yoga.flac"), lectures.join("gita_karma_yoga.flac")).unwrap();
         let summary = self.ok("open_project", json!({ "folder": lectures }));
         assert_eq!(summary["transcripts"], 0);
@@ -74,7 +75,7 @@ impl App {
         let end: Value = serde_json::from_str(&finished.recv_timeout(Duration::from_secs(120)).unwrap()).unwrap();
         assert_eq!(end["error"], Value::Null, "{end}");
         let events: Vec<Value> = events.try_iter().map(|e| serde_json::from_str(&e).unwrap()).collect();
-        assert_eq!(events.iter().filter(|e| e["event"] == "done").count(), 3, "{events:?}");
+        assert_eq!(events.iter().filter(|e| e["event"] == "done").count(), 4, "{events:?}");
         lectures
     }
 }
@@ -84,7 +85,7 @@ fn a_batch_fills_the_review_queue_and_decisions_undo_and_redo() {
     let app = App::new();
     app.with_project();
     let summary = app.ok("project_summary", json!({}));
-    assert_eq!(summary["transcripts"], 3);
+    assert_eq!(summary["transcripts"], 4);
     assert_eq!(summary["jobs"]["queued"], 1, "the recording waits for a model: {summary}");
 
     let queue = app.ok("review_queue", json!({}));
@@ -124,14 +125,17 @@ fn apply_to_all_decides_every_undecided_instance() {
     let repeated = queue
         .iter()
         .find(|f| {
-            f["suggestion"].is_string()
-                && queue.iter().filter(|g| g["surface"].as_str().map(str::to_lowercase) == f["surface"].as_str().map(str::to_lowercase)).count() > 1
+            let surface = |g: &Value| g["surface"].as_str().unwrap().to_lowercase();
+            queue.iter().filter(|g| surface(g) == surface(f)).count() > 1
         })
-        .expect("a term flagged more than once");
+        .unwrap_or_else(|| panic!("a term flagged more than once: {queue:?}"));
     let id = repeated["id"].as_i64().unwrap();
     let instances = app.ok("flag_detail", json!({ "id": id }))["instances"].as_u64().unwrap();
+    assert!(instances > 1, "{instances}");
     let changed = app.ok("decide", json!({ "flag": id, "decision": { "action": "keep" }, "all": true }));
     assert_eq!(changed["decisions"].as_array().unwrap().len() as u64, instances, "the preview count is what is decided");
+    let queue = app.ok("review_queue", json!({}));
+    assert_eq!(queue.as_array().unwrap().iter().filter(|f| f["state"] == "keep").count() as u64, instances);
     app.ok("undo", json!({}));
     let queue = app.ok("review_queue", json!({}));
     assert!(queue.as_array().unwrap().iter().filter(|f| f["state"] == "keep").count() == 0, "undo takes back the whole group");
@@ -144,7 +148,7 @@ fn export_writes_the_corrected_subtitles() {
     let out = app.dir.path().join("out");
     let written = app.ok("export", json!({ "media": [], "dir": out, "formats": ["srt", "json"], "script": "iast" }));
     let written: Vec<PathBuf> = serde_json::from_value(written).unwrap();
-    assert_eq!(written.len(), 6, "three files, two formats: {written:?}");
+    assert_eq!(written.len(), 8, "four files, two formats: {written:?}");
     let srt = std::fs::read_to_string(out.join("gita_ch1_battlefield.asr.srt")).unwrap();
     assert!(srt.starts_with("1\n") && srt.contains(" --> "), "{srt}");
     assert!(srt.contains("Kṛṣṇa") || srt.contains("Arjuna"), "corrected text: {srt}");
@@ -202,4 +206,40 @@ fn the_waveform_of_a_recording_is_read_for_review() {
     assert_eq!(wave["start_ms"], 1000);
     let bad = app.call("prepare_audio", json!({ "media": 12345, "startMs": 0, "endMs": 10 }));
     assert!(bad.is_err());
+}
+
+#[test]
+fn the_lexicon_editor_searches_transliterates_and_adds_with_the_loaders_checks() {
+    let app = App::new();
+    let found = app.ok("lexicon_search", json!({ "query": "krsna", "limit": 5 }));
+    assert_eq!(found[0]["iast"], "Kṛṣṇa", "diacritics ignored, exact first: {found}");
+    let by_variant = app.ok("lexicon_search", json!({ "query": "Arjun", "limit": 5 }));
+    assert!(by_variant.as_array().unwrap().iter().any(|e| e["iast"] == "Arjuna"), "{by_variant}");
+    assert_eq!(app.ok("transliterate", json!({ "text": "कृष्ण" }))["iast"], "kṛṣṇa");
+    assert_eq!(app.ok("transliterate", json!({ "text": "Kṛṣṇa" }))["deva"], "कृष्ण");
+
+    app.with_project();
+    let entry = json!({ "kind": "entry", "iast": "Viṣādayoga", "deva": "विषादयोग", "category": "term", "variants": ["vishada yoga"] });
+    app.ok("lexicon_add", json!({ "addition": entry }));
+    let found = app.ok("lexicon_search", json!({ "query": "vishada yoga", "limit": 5 }));
+    assert_eq!(found[0]["iast"], "Viṣādayoga", "{found}");
+    assert_eq!(found[0]["origin"], "project additions:1", "{found}");
+    let again = app.call("lexicon_add", json!({ "addition": entry })).unwrap_err();
+    assert!(again.contains("Viṣādayoga"), "a duplicate is refused, naming it: {again}");
+    let bad = json!({ "kind": "entry", "iast": "Krishna2", "deva": "x", "category": "term", "variants": [] });
+    assert!(app.call("lexicon_add", json!({ "addition": bad })).is_err());
+    let log = app.ok("lexicon_search", json!({ "query": "Krishna2", "limit": 5 }));
+    assert_eq!(log.as_array().unwrap().len(), 0, "nothing saved from a refused entry");
+}
+
+#[test]
+fn search_finds_segments_in_the_project() {
+    let app = App::new();
+    app.with_project();
+    let hits = app.ok("search", json!({ "query": "Arduna", "fuzzy": false, "limit": 10 }));
+    let hits = hits.as_array().unwrap();
+    assert_eq!(hits.len(), 4, "{hits:?}");
+    assert!(hits.iter().all(|h| h["path"].as_str().unwrap().ends_with("lecture.asr.srt")));
+    assert!(hits.iter().any(|h| h["pending_flags"].as_i64().unwrap() > 0));
+    assert_eq!(app.ok("search", json!({ "query": "  ", "fuzzy": false, "limit": 10 })), json!([]));
 }

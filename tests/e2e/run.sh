@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 target="${CARGO_TARGET_DIR:-$HOME/.cache/shruti-target}"
 app="$target/debug/shruti-app"
-shruti="$target/release/shruti"
+shruti="${SHRUTI_CLI:-$target/release/shruti}"
 for bin in "$app" "$shruti"; do
     [ -x "$bin" ] || { echo "error: $bin is not built" >&2; exit 1; }
 done

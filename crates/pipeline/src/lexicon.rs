@@ -1,6 +1,7 @@
 //! The project's engine: the lexicon (bundled or a folder) with the additions experts made in
 //! review, and re-flagging of transcripts made with an older lexicon.
 
+use shruti_core::lexicon::Addition;
 use shruti_core::{Engine, Lexicon};
 use shruti_store::Project;
 
@@ -18,6 +19,17 @@ pub fn project_lexicon(project: &Project, base: &Lexicon) -> Result<Lexicon> {
         }
     }
     Ok(lexicon)
+}
+
+/// Adds an entry or a variant from the lexicon editor: checked against the lexicon with the
+/// project's additions (the loader's messages name what is wrong), saved, and the project
+/// re-flagged with it.
+pub fn add(project: &mut Project, base: &Lexicon, addition: Addition, expert: &str) -> Result<ReflagSummary> {
+    project_lexicon(project, base)?
+        .with_additions(std::slice::from_ref(&addition), "the lexicon editor")
+        .map_err(crate::Error::Lexicon)?;
+    project.add_to_lexicon(&addition, expert)?;
+    reflag_outdated(project, base)
 }
 
 /// The engine for a project.

@@ -254,6 +254,20 @@ impl Project {
     }
 
     /// The lexicon additions in force (their decisions not undone), oldest first.
+    /// Records a lexicon addition made in the lexicon editor (not tied to a flag, so never
+    /// undone by a review undo). The caller checks it against the lexicon first.
+    pub fn add_to_lexicon(&mut self, addition: &Addition, expert: &str) -> Result<()> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let json = to_json(addition)?;
+        tx.execute(
+            "INSERT INTO lexicon_additions (addition, decision_id, expert, at) VALUES (?1, NULL, ?2, ?3)",
+            params![json, expert, crate::now_ms()],
+        )?;
+        Project::audit(&tx, expert, "lexicon-add", &serde_json::from_str(&json).unwrap_or_default())?;
+        tx.commit()?;
+        Ok(())
+    }
+
     pub fn lexicon_additions(&self) -> Result<Vec<Addition>> {
         let mut stmt = self.conn.prepare(
             "SELECT a.addition FROM lexicon_additions a

@@ -4,8 +4,10 @@
 pub mod audio;
 pub mod batch;
 pub mod export;
+pub mod lexicon;
 pub mod project;
 pub mod review;
+pub mod search;
 pub mod settings;
 
 /// The error text for the front end.

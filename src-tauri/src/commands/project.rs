@@ -54,7 +54,7 @@ pub fn open_project(state: State<'_, AppState>, folder: PathBuf, source: Option<
         settings.save(&state.settings_path).map_err(text)?;
         source
     };
-    *lock(&state.project) = Some(OpenProject { project, source, done: Vec::new(), undone: Vec::new() });
+    *lock(&state.project) = Some(OpenProject { project, source, done: Vec::new(), undone: Vec::new(), index: None });
     summary(&state)
 }
 

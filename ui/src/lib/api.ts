@@ -157,6 +157,29 @@ export type BatchEvent =
   | { event: "found"; path: string }
   | { event: "reflagged"; transcripts: number; added: number; removed: number };
 
+export interface LexiconEntry {
+  iast: string;
+  deva: string;
+  category: string;
+  variants: string[];
+  origin: string;
+}
+
+export type Addition =
+  | { kind: "entry"; iast: string; deva: string; category: string; variants: string[] }
+  | { kind: "variant"; iast: string; variant: string };
+
+export interface Hit {
+  segment_id: number;
+  score: number;
+  path: string;
+  start_ms: number;
+  end_ms: number;
+  text: string;
+  pending_flags: number;
+  decided_flags: number;
+}
+
 export type PlaybackEvent = { event: "position"; ms: number } | { event: "ended" };
 
 export const api = {
@@ -180,6 +203,10 @@ export const api = {
   stopAudio: () => invoke<void>("stop_audio"),
   exportFiles: (media: number[], dir: string, formats: string[], script: string) =>
     invoke<string[]>("export", { media, dir, formats, script }),
+  lexiconSearch: (query: string, limit: number) => invoke<LexiconEntry[]>("lexicon_search", { query, limit }),
+  transliterate: (text: string) => invoke<{ iast: string; deva: string }>("transliterate", { text }),
+  lexiconAdd: (addition: Addition) => invoke<number>("lexicon_add", { addition }),
+  search: (query: string, fuzzy: boolean, limit: number) => invoke<Hit[]>("search", { query, fuzzy, limit }),
   startBatch: () => invoke<{ device: string; notice: string | null }>("start_batch"),
   cancelBatch: () => invoke<boolean>("cancel_batch"),
   batchJobs: () => invoke<JobRow[]>("batch_jobs"),

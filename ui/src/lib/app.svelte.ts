@@ -1,7 +1,7 @@
 // The app-wide state the screens share (Svelte 5 runes).
 import type { AudioStatus, Settings, Summary } from "./api";
 
-export type Screen = "open" | "batch" | "review" | "export" | "settings";
+export type Screen = "open" | "batch" | "review" | "lexicon" | "export" | "settings";
 
 export const app = $state({
   screen: "open" as Screen,
@@ -10,8 +10,10 @@ export const app = $state({
   audio: { available: false, device: null, notice: null } as AudioStatus,
   /// The last error, shown in the bar until dismissed.
   error: null as string | null,
-  /// A flag to show when the review pane opens (from search or the transcript).
-  focusFlag: null as number | null,
+  /// Where the review pane goes next (a search result): the first flag at or after this place.
+  focus: null as { file: string; start_ms: number } | null,
+  /// Bumped on every jump, so an open review pane follows it too.
+  focusSerial: 0,
 });
 
 /// Runs `f`, showing its error in the bar instead of throwing.

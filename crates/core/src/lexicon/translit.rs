@@ -1,8 +1,9 @@
-//! Devanagari to IAST with vidyut-lipi, and the comparison rule between two IAST spellings.
+//! Devanagari to IAST and back with vidyut-lipi, and the comparison rule between two IAST
+//! spellings.
 
 use vidyut_lipi::{Lipika, Scheme};
 
-/// A reusable Devanagari → IAST transliterator (vidyut-lipi caches its mappings inside).
+/// A reusable Devanagari ⇄ IAST transliterator (vidyut-lipi caches its mappings inside).
 pub struct Transliterator {
     lipika: Lipika,
 }
@@ -24,6 +25,12 @@ impl Transliterator {
     pub fn to_iast(&mut self, deva: &str) -> String {
         // ṁ is never produced from Devanagari, but normalise anyway so the output is plain IAST.
         self.lipika.transliterate(deva, Scheme::Devanagari, Scheme::Iast).replace('ṁ', "ṃ")
+    }
+
+    /// IAST to Devanagari. Capitals (a name's first letter) mean nothing in Devanagari and are
+    /// read as the small letter.
+    pub fn to_deva(&mut self, iast: &str) -> String {
+        self.lipika.transliterate(&iast.to_lowercase(), Scheme::Iast, Scheme::Devanagari)
     }
 }
 
@@ -52,6 +59,9 @@ mod tests {
         assert_eq!(t.to_iast("कृष्ण"), "kṛṣṇa");
         assert_eq!(t.to_iast("संसार"), "saṃsāra");
         assert_eq!(t.to_iast("ॐ नमः शिवाय"), "oṃ namaḥ śivāya");
+        assert_eq!(t.to_deva("Kṛṣṇa"), "कृष्ण");
+        assert_eq!(t.to_deva("saṃsāra"), "संसार");
+        assert_eq!(t.to_iast(&t.to_deva("Bhagavad Gītā")), "bhagavad gītā");
     }
 
     #[test]
