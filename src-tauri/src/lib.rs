@@ -5,9 +5,9 @@
 mod commands;
 mod state;
 
-pub use state::AppState;
 pub use commands::audio::start_player;
 pub use commands::project::open_at_start;
+pub use state::AppState;
 
 /// Registers the app's state and commands on a builder (the real runtime's or the tests' mock).
 pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {

@@ -99,7 +99,8 @@ fn a_batch_fills_the_review_queue_and_decisions_undo_and_redo() {
     let shown: Vec<i64> = detail["segments"].as_array().unwrap().iter().map(|s| s["idx"].as_i64().unwrap()).collect();
     assert!(shown.contains(&segment) && shown.len() > 1, "the flag's segment with neighbours: {shown:?}");
 
-    let changed = app.ok("decide", json!({ "flag": id, "decision": { "action": "accept", "suggestion": 0 }, "all": false }));
+    let changed =
+        app.ok("decide", json!({ "flag": id, "decision": { "action": "accept", "suggestion": 0 }, "all": false }));
     assert_eq!(changed["decisions"][0]["expert"], "tester");
     assert_eq!(changed["can_redo"], false);
     let state_of = |id: i64| {
@@ -133,12 +134,19 @@ fn apply_to_all_decides_every_undecided_instance() {
     let instances = app.ok("flag_detail", json!({ "id": id }))["instances"].as_u64().unwrap();
     assert!(instances > 1, "{instances}");
     let changed = app.ok("decide", json!({ "flag": id, "decision": { "action": "keep" }, "all": true }));
-    assert_eq!(changed["decisions"].as_array().unwrap().len() as u64, instances, "the preview count is what is decided");
+    assert_eq!(
+        changed["decisions"].as_array().unwrap().len() as u64,
+        instances,
+        "the preview count is what is decided"
+    );
     let queue = app.ok("review_queue", json!({}));
     assert_eq!(queue.as_array().unwrap().iter().filter(|f| f["state"] == "keep").count() as u64, instances);
     app.ok("undo", json!({}));
     let queue = app.ok("review_queue", json!({}));
-    assert!(queue.as_array().unwrap().iter().filter(|f| f["state"] == "keep").count() == 0, "undo takes back the whole group");
+    assert!(
+        queue.as_array().unwrap().iter().filter(|f| f["state"] == "keep").count() == 0,
+        "undo takes back the whole group"
+    );
 }
 
 #[test]
@@ -165,11 +173,15 @@ fn bad_requests_get_clear_errors_and_change_nothing() {
     app.with_project();
     let queue = app.ok("review_queue", json!({}));
     let id = queue[0]["id"].as_i64().unwrap();
-    let empty = app.call("decide", json!({ "flag": id, "decision": { "action": "replace", "text": "  " }, "all": false }));
+    let empty =
+        app.call("decide", json!({ "flag": id, "decision": { "action": "replace", "text": "  " }, "all": false }));
     assert!(empty.unwrap_err().contains("replacement is empty"));
     let unknown = app.call("decide", json!({ "flag": 99_999_999, "decision": { "action": "keep" }, "all": false }));
     assert!(unknown.unwrap_err().contains("no flag 99999999"));
-    let no_entry = app.call("decide", json!({ "flag": id, "decision": { "action": "add-variant", "iast": "Nosuchentry" }, "all": false }));
+    let no_entry = app.call(
+        "decide",
+        json!({ "flag": id, "decision": { "action": "add-variant", "iast": "Nosuchentry" }, "all": false }),
+    );
     assert!(no_entry.unwrap_err().contains("Nosuchentry"));
     assert!(app.call("decide", json!({ "flag": id, "decision": { "action": "explode" }, "all": false })).is_err());
     let queue_after = app.ok("review_queue", json!({}));

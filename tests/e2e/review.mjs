@@ -1,5 +1,5 @@
-// The end-to-end scenario (see run.sh): open the golden project, review flags by keyboard
-// (accept, replace, mark correct, apply to all, undo, redo, not Sanskrit), export, and compare
+// The end-to-end scenario (see run.sh): open the golden project, review its seven flags by
+// keyboard (apply to all, undo, redo, accept, replace, mark correct), play, export, and compare
 // the SRT with the expected file. Screenshots of the screens; latency, start-up and memory
 // figures printed as JSON.
 import { execSync } from "node:child_process";
@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { Key, Session, sleep } from "./webdriver.mjs";
 
 const [server, app, work, expectedDir, shots] = process.argv.slice(2);
-const SRT = "gita_ch1_battlefield.asr.srt";
+const SRT = "lecture.asr.srt";
 
 const started = performance.now();
 const s = await Session.start(server, { "tauri:options": { application: app } });
@@ -26,49 +26,52 @@ try {
   await s.screenshot().then((png) => writeFileSync(join(shots, "review.png"), png));
   const total = await left();
   const log = [];
+  const expect = async (surface) => {
+    const shown = await current();
+    if (shown !== surface) throw new Error(`expected the flag on “${surface}”, the pane shows “${shown}”`);
+  };
 
-  // 1. Accept the top suggestion.
-  log.push(["accept", await current()]);
-  await s.press(Key.Enter);
-  await moved(total - 1);
-
-  // 2. Type a replacement.
-  log.push(["replace", await current()]);
-  await s.press("e");
-  await s.find("[data-testid=edit]");
-  await s.clear("[data-testid=edit]");
-  await s.type("[data-testid=edit]", "Dhṛtarāṣṭra");
-  await s.press(Key.Enter);
-  await moved(total - 2);
-
-  // 3. Mark correct as heard.
-  log.push(["keep", await current()]);
-  await s.press("c");
-  await moved(total - 3);
-
-  // 4. Apply to all instances, after the preview.
-  const surface = await current();
+  // 1. "Arduna" is heard four times: accept "Arjuna" for every instance, after the preview.
+  await expect("Arduna");
   await s.press(Key.Enter, Key.Shift);
   const preview = await s.text("[data-testid=confirm-all]");
   const instances = Number(preview.match(/for (\d+) instance/)[1]);
-  log.push(["accept-all", surface, instances]);
+  if (instances !== 4) throw new Error(`the preview says ${instances} instances, not 4: ${preview}`);
   await s.press(Key.Enter);
-  await moved(total - 3 - instances);
+  await moved(total - 4);
+  log.push(["accept-all", "Arduna", instances]);
 
-  // 5. Undo it (the whole group), then redo.
+  // 2. Undo takes back all four; redo makes them again.
   await s.press("z", Key.Control);
-  await moved(total - 3);
-  log.push(["undo", surface]);
+  await moved(total);
   await s.press("z", Key.Control, Key.Shift);
-  await moved(total - 3 - instances);
-  log.push(["redo", surface]);
+  await moved(total - 4);
+  log.push(["undo"], ["redo"]);
 
-  // 6. Not Sanskrit.
-  log.push(["not-sanskrit", await current()]);
-  await s.press("n");
-  await moved(total - 4 - instances);
+  // 3. Accept the suggestion.
+  await expect("Yudhishtara");
+  await s.press(Key.Enter);
+  await moved(total - 5);
+  log.push(["accept", "Yudhishtara"]);
+
+  // 4. Type a replacement: the locative, as the lecturer said it.
+  await expect("Kurukshetre");
+  await s.press("e");
+  await s.find("[data-testid=edit]");
+  await s.clear("[data-testid=edit]");
+  await s.type("[data-testid=edit]", "Kurukṣetre");
+  await s.press(Key.Enter);
+  await moved(total - 6);
+  log.push(["replace", "Kurukshetre", "Kurukṣetre"]);
+
+  // 5. Mark correct as heard.
+  await expect("dharmakshetre");
+  await s.press("c");
+  await moved(total - 7);
+  log.push(["keep", "dharmakshetre"]);
 
   // Play the segment and the word, slower: the player reports its position as it goes.
+  await s.press("k");
   await s.press(Key.Space);
   await s.until(`() => document.querySelector("canvas")?.dataset.cursor !== ""`, "a playback position");
   await s.press("r");
@@ -95,9 +98,27 @@ try {
     throw new Error("the exported SRT differs from the expected file");
   }
 
+  // The batch: transcribe the recording (tiny.en), with live progress.
   await s.click("[data-screen=batch]");
   await s.find("table tbody tr");
+  await s.click("[data-testid=start]");
+  await s.find("tr.running progress", 60000);
+  await s.until(`() => Number(document.querySelector("tr.running progress")?.value) > 0`, "transcription progress", 60000);
   await s.screenshot().then((png) => writeFileSync(join(shots, "batch.png"), png));
+  const batchStarted = performance.now();
+  await s.until(`() => [...document.querySelectorAll(".log li")].some((li) => li.textContent === "batch finished")`, "the batch to finish", 300000);
+  figures.batch_seconds = Math.round((performance.now() - batchStarted) / 100) / 10;
+  const states = await s.script(`return [...document.querySelectorAll("tbody tr td:nth-child(2)")].map((td) => td.textContent);`);
+  if (states.some((st) => !st.startsWith("done"))) throw new Error(`files not done after the batch: ${states}`);
+
+  // The lexicon: search by a heard spelling; typing IAST fills in Devanagari.
+  await s.click("[data-screen=lexicon]");
+  await s.type("[data-testid=lexicon-search]", "arjun");
+  await s.find(".results button");
+  await s.click(".results button");
+  await s.type("[data-testid=new-iast]", "Viṣādayoga");
+  await s.until(`() => document.querySelector("[data-testid=new-deva]")?.value === "विषादयोग"`, "the Devanagari of Viṣādayoga");
+  await s.screenshot().then((png) => writeFileSync(join(shots, "lexicon.png"), png));
 
   await sleep(2000);
   figures.idle_rss_mb = rss();
@@ -115,12 +136,16 @@ function summary(values) {
 /// Resident memory of the app and of its WebKit processes, MB.
 function rss() {
   const mb = (pid) => {
-    const line = readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/);
-    return line ? Number(line[1]) / 1024 : 0;
+    try {
+      const line = readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/);
+      return line ? Number(line[1]) / 1024 : 0;
+    } catch {
+      return 0; // gone (pgrep's own shell)
+    }
   };
   const pids = (pattern) =>
     execSync(`pgrep -f '${pattern}' || true`).toString().trim().split("\n").filter(Boolean).map(Number);
-  const appPids = pids(app);
+  const appPids = pids("^" + app);
   const web = pids("WebKitWebProcess").concat(pids("WebKitNetworkProcess"));
   const round = (x) => Math.round(x);
   return { app: round(appPids.map(mb).reduce((a, b) => a + b, 0)), webkit: round(web.map(mb).reduce((a, b) => a + b, 0)) };

@@ -25,9 +25,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The golden project: one lecture's subtitles, corrected and flagged by a batch.
+# The golden project: one lecture's subtitles (golden/e2e), corrected and flagged by a batch.
 mkdir "$work/lectures"
-cp golden/text/gita_ch1_battlefield.asr.srt "$work/lectures/"
+cp golden/e2e/lecture.asr.srt "$work/lectures/"
+# Its recording beside it (a golden clip: the review pane plays it and reports the position).
+cp golden/audio/krishna_arjuna_dialogue.flac "$work/lectures/lecture.flac"
 "$shruti" batch "$work/lectures" --project "$work/project" --no-asr >/dev/null
 
 # Sound goes to ALSA's null device, so playback really runs without a sound card.

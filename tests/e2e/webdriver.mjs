@@ -38,8 +38,11 @@ export class Session {
     }
   }
 
+  /// The text of the first element matching `css` (read in the page: an element found one call
+  /// and read the next can be gone in between, when the page re-renders).
   async text(css) {
-    return this.cmd("GET", `/element/${await this.find(css)}/text`);
+    await this.find(css);
+    return this.script("return document.querySelector(arguments[0])?.innerText ?? '';", css);
   }
 
   async click(css) {

@@ -129,4 +129,3 @@ fn a_span_past_the_end_is_cut_short() {
     let seconds = span.samples.len() as f32 / span.sample_rate as f32;
     assert!((seconds - 0.56).abs() < 0.05, "{seconds} s");
 }
-

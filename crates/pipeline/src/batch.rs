@@ -110,6 +110,17 @@ pub enum BatchEvent {
         /// Its length.
         total_ms: Option<u64>,
     },
+    /// A segment's text as soon as the recogniser has it (before correction).
+    Live {
+        /// The job.
+        job: i64,
+        /// Segment start, ms.
+        start_ms: u64,
+        /// Segment end, ms.
+        end_ms: u64,
+        /// As heard.
+        text: String,
+    },
     /// A file is processed and saved.
     Done {
         /// The job.
@@ -350,15 +361,19 @@ fn transcribe(
     // does not drop the callback when the run ends, so the end is a message of its own.
     let (tx, rx) = mpsc::channel();
     let end = EndOfProgress(tx.clone());
+    let job_id = job.id;
     let on_event = move |event: Event| {
-        if let Event::Progress { done_ms, total_ms } = event {
-            let _ = tx.send(Some((done_ms, total_ms)));
-        }
+        let event = match event {
+            Event::Progress { done_ms, total_ms } => BatchEvent::Progress { job: job_id, done_ms, total_ms },
+            Event::Live { start_ms, end_ms, text } => BatchEvent::Live { job: job_id, start_ms, end_ms, text },
+            Event::Segment(_) => return,
+        };
+        let _ = tx.send(Some(event));
     };
     let result = std::thread::scope(|scope| {
         scope.spawn(move || {
-            while let Ok(Some((done_ms, total_ms))) = rx.recv() {
-                (ctx.on_event)(BatchEvent::Progress { job: job.id, done_ms, total_ms });
+            while let Ok(Some(event)) = rx.recv() {
+                (ctx.on_event)(event);
             }
         });
         // Dropped on return and on panic alike, so the forwarder always ends.
@@ -395,7 +410,7 @@ fn transcribe(
 }
 
 /// Tells the progress forwarder that the transcription is over.
-struct EndOfProgress(mpsc::Sender<Option<(u64, Option<u64>)>>);
+struct EndOfProgress(mpsc::Sender<Option<BatchEvent>>);
 
 impl Drop for EndOfProgress {
     fn drop(&mut self) {

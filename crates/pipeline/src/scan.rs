@@ -43,6 +43,34 @@ pub fn media_kind(path: &Path) -> Option<MediaKind> {
     }
 }
 
+/// The recording to play for a media file: an audio file itself, or for a subtitle file the
+/// audio file beside it with the same name (`talk.srt` or `talk.asr.srt` → `talk.mp3`), as
+/// another recogniser or editor leaves them.
+pub fn recording_for(path: &Path) -> Option<PathBuf> {
+    if media_kind(path) == Some(MediaKind::Audio) {
+        return Some(path.to_path_buf());
+    }
+    let dir = path.parent()?;
+    let name = path.file_name()?.to_str()?;
+    // Every stem, longest first: talk.asr.srt → talk.asr, talk.
+    let stems = name.match_indices('.').rev().map(|(i, _)| &name[..i]).filter(|s| !s.is_empty());
+    stems
+        .flat_map(|stem| AUDIO_EXTENSIONS.iter().map(move |ext| dir.join(format!("{stem}.{ext}"))))
+        .find(|candidate| candidate.is_file())
+}
+
+/// The deepest folder holding every one of `files` (where a batch made them from); None for
+/// no files.
+pub fn common_folder(files: &[PathBuf]) -> Option<PathBuf> {
+    let mut common = files.first()?.parent()?.to_path_buf();
+    for file in &files[1..] {
+        while !file.starts_with(&common) {
+            common = common.parent()?.to_path_buf();
+        }
+    }
+    Some(common)
+}
+
 /// Every audio and subtitle file under `root`, sorted; hidden files and folders and the
 /// project's own folder are skipped.
 pub fn find_files(root: &Path, project_dir: &Path) -> Result<Vec<PathBuf>> {
@@ -136,4 +164,37 @@ pub fn hash_bytes(bytes: &[u8]) -> String {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::{common_folder, recording_for};
+
+    #[test]
+    fn the_common_folder_of_a_projects_files() {
+        let p = |s: &str| PathBuf::from(s);
+        assert_eq!(common_folder(&[p("/l/a/x.mp3"), p("/l/a/b/y.srt"), p("/l/a/z.wav")]), Some(p("/l/a")));
+        assert_eq!(common_folder(&[p("/l/a/x.mp3"), p("/m/y.srt")]), Some(p("/")));
+        assert_eq!(common_folder(&[p("/l/a/x.mp3")]), Some(p("/l/a")));
+        assert_eq!(common_folder(&[]), None);
+    }
+
+    #[test]
+    fn a_subtitle_plays_the_recording_beside_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = |name: &str| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, b"x").unwrap();
+            path
+        };
+        let talk = file("talk.flac");
+        assert_eq!(recording_for(&talk), Some(talk.clone()), "audio plays itself");
+        assert_eq!(recording_for(&file("talk.asr.srt")), Some(talk.clone()));
+        assert_eq!(recording_for(&file("talk.vtt")), Some(talk));
+        let precise = file("talk.asr.mp3");
+        assert_eq!(recording_for(&dir.path().join("talk.asr.srt")), Some(precise), "the longest name first");
+        assert_eq!(recording_for(&file("other.srt")), None);
+    }
 }

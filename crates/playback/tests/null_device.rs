@@ -58,7 +58,9 @@ fn a_looped_clip_plays_until_stopped() {
     std::thread::sleep(Duration::from_millis(700));
     let seen: Vec<PlaybackEvent> = events.try_iter().collect();
     assert!(!seen.contains(&PlaybackEvent::Ended), "a loop does not end");
-    let wrapped = seen.windows(2).any(|w| matches!((&w[0], &w[1]), (PlaybackEvent::Position { ms: a }, PlaybackEvent::Position { ms: b }) if b < a));
+    let wrapped = seen.windows(2).any(
+        |w| matches!((&w[0], &w[1]), (PlaybackEvent::Position { ms: a }, PlaybackEvent::Position { ms: b }) if b < a),
+    );
     assert!(wrapped, "the position goes back to the start: {seen:?}");
     player.stop();
     std::thread::sleep(Duration::from_millis(100));

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use serde::Serialize;
+use shruti_pipeline::scan::recording_for;
 use shruti_playback::{peaks, PlaybackEvent, Player, Prepared, Span};
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 
@@ -126,10 +127,12 @@ pub fn play(
     let rate = u64::from(span.sample_rate);
     let at = |ms: u64| ((ms.saturating_sub(span.start_ms)) * rate / 1000).min(span.samples.len() as u64) as usize;
     let (from, to) = (at(start_ms), at(end_ms));
-    let prepared = Prepared::new(&span.samples[from..to.max(from)], span.sample_rate, start_ms.max(span.start_ms), speed);
+    let prepared =
+        Prepared::new(&span.samples[from..to.max(from)], span.sample_rate, start_ms.max(span.start_ms), speed);
     let duration = prepared.duration_ms();
     let audio = lock(&state.audio);
-    let player = audio.player.as_ref().ok_or_else(|| audio.notice.clone().unwrap_or_else(|| "no audio output".into()))?;
+    let player =
+        audio.player.as_ref().ok_or_else(|| audio.notice.clone().unwrap_or_else(|| "no audio output".into()))?;
     player.play(prepared, looped);
     Ok(duration)
 }
@@ -155,7 +158,10 @@ fn span(state: &AppState, media: i64, start_ms: u64, end_ms: u64) -> Result<Arc<
     if let Some(span) = lock(&state.audio).cached(media, start_ms, end_ms) {
         return Ok(span);
     }
-    let path: PathBuf = state.project()?.project.media(media).map_err(text)?.path;
+    let file: PathBuf = state.project()?.project.media(media).map_err(text)?.path;
+    let path = recording_for(&file).ok_or_else(|| {
+        format!("{}: no recording to play; put the audio beside it with the same name", file.display())
+    })?;
     let span = Arc::new(shruti_playback::read(&path, start_ms, end_ms).map_err(text)?);
     lock(&state.audio).keep(media, (start_ms, end_ms), Arc::clone(&span));
     Ok(span)

@@ -83,7 +83,13 @@ pub fn start_batch<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) ->
     Ok(Started { device, notice })
 }
 
-fn run<R: Runtime>(app: AppHandle<R>, project_dir: PathBuf, source: PathBuf, options: BatchOptions, cancel: CancelToken) {
+fn run<R: Runtime>(
+    app: AppHandle<R>,
+    project_dir: PathBuf,
+    source: PathBuf,
+    options: BatchOptions,
+    cancel: CancelToken,
+) {
     let state = app.state::<AppState>();
     let emit = |event: BatchEvent| {
         let _ = app.emit("batch", event);

@@ -36,7 +36,8 @@ pub fn recent_projects(state: State<'_, AppState>) -> Recents {
 }
 
 /// Opens (or creates) the project in `folder`. Its lectures are in `source` (by default the
-/// folder it was last opened with, else the folder itself). Transcripts flagged with an older
+/// folder it was last opened with, else the folder holding all its files, else the folder
+/// itself). Transcripts flagged with an older
 /// lexicon are flagged again first.
 #[tauri::command(async)]
 pub fn open_project(state: State<'_, AppState>, folder: PathBuf, source: Option<PathBuf>) -> Result<Summary, String> {
@@ -47,9 +48,13 @@ pub fn open_project(state: State<'_, AppState>, folder: PathBuf, source: Option<
     let mut project =
         Project::open(&folder).map_err(|e| format!("cannot open the project in {}: {e}", folder.display()))?;
     reflag_outdated(&mut project, &state.lexicon).map_err(text)?;
+    let media: Vec<PathBuf> = project.jobs(None).map_err(text)?.into_iter().map(|j| j.media.path).collect();
     let source = {
         let mut settings = lock(&state.settings);
-        let source = source.or_else(|| settings.source_of(&folder).map(PathBuf::from)).unwrap_or(folder.clone());
+        let source = source
+            .or_else(|| settings.source_of(&folder).map(PathBuf::from))
+            .or_else(|| shruti_pipeline::scan::common_folder(&media))
+            .unwrap_or(folder.clone());
         settings.remember(&folder, &source, now_ms());
         settings.save(&state.settings_path).map_err(text)?;
         source

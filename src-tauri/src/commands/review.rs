@@ -87,12 +87,22 @@ pub fn flag_detail(state: State<'_, AppState>, id: i64) -> Result<FlagDetail, St
 #[serde(tag = "action", rename_all = "kebab-case")]
 pub enum Decision {
     /// Take suggestion `suggestion` (0-based).
-    Accept { suggestion: usize },
-    Replace { text: String },
+    Accept {
+        suggestion: usize,
+    },
+    Replace {
+        text: String,
+    },
     Keep,
     NotSanskrit,
-    AddVariant { iast: String },
-    AddEntry { iast: String, deva: String, category: Category },
+    AddVariant {
+        iast: String,
+    },
+    AddEntry {
+        iast: String,
+        deva: String,
+        category: Category,
+    },
 }
 
 impl Decision {
@@ -109,7 +119,9 @@ impl Decision {
             Decision::Replace { text } => Action::Replace { text: nonempty(text, "the replacement")? },
             Decision::Keep => Action::Keep,
             Decision::NotSanskrit => Action::NotSanskrit,
-            Decision::AddVariant { iast } => Action::AddVariant { iast: nonempty(iast, "the entry")?, deva: String::new() },
+            Decision::AddVariant { iast } => {
+                Action::AddVariant { iast: nonempty(iast, "the entry")?, deva: String::new() }
+            }
             Decision::AddEntry { iast, deva, category } => Action::AddEntry {
                 iast: nonempty(iast, "the IAST")?,
                 deva: nonempty(deva, "the Devanagari")?,

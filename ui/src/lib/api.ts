@@ -152,6 +152,7 @@ export type BatchEvent =
   | { event: "scanned"; seen: number; new: number; known: number; queued: number; done: number }
   | { event: "started"; job: number; path: string; kind: string; duration_ms: number | null }
   | { event: "progress"; job: number; done_ms: number; total_ms: number | null }
+  | { event: "live"; job: number; start_ms: number; end_ms: number; text: string }
   | { event: "done"; job: number; path: string; segments: number; corrections: number; flags: number; seconds: number }
   | { event: "failed"; job: number; path: string; class: string; error: string; state: string }
   | { event: "found"; path: string }

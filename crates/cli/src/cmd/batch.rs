@@ -225,6 +225,11 @@ impl Display {
                     bar.set_position(done_ms);
                 }
             }
+            BatchEvent::Live { job, text, .. } => {
+                if let Some(bar) = files.get(&job) {
+                    bar.set_message(text.trim().to_owned());
+                }
+            }
             BatchEvent::Done { job, path, flags, .. } => {
                 if let Some(bar) = files.remove(&job) {
                     bar.finish_and_clear();
