@@ -255,3 +255,19 @@ fn search_finds_segments_in_the_project() {
     assert!(hits.iter().any(|h| h["pending_flags"].as_i64().unwrap() > 0));
     assert_eq!(app.ok("search", json!({ "query": "  ", "fuzzy": false, "limit": 10 })), json!([]));
 }
+
+#[test]
+fn models_are_listed_and_a_bad_import_names_the_file() {
+    let app = App::new();
+    let models_dir = app.dir.path().join("models");
+    std::env::set_var("SHRUTI_MODELS_DIR", &models_dir);
+    let models = app.ok("models", json!({}));
+    assert!(models["catalogue"].as_array().unwrap().iter().any(|m| m[0] == "tiny.en"), "{models}");
+    assert_eq!(models["installed"], json!([]));
+    assert!(app.call("fetch_model", json!({ "name": "giant" })).unwrap_err().contains("giant"));
+    let not_a_model = app.dir.path().join("notes.txt");
+    std::fs::write(&not_a_model, "hello").unwrap();
+    let err = app.call("import_model", json!({ "from": not_a_model, "name": "mine" })).unwrap_err();
+    assert!(err.contains("notes.txt"), "{err}");
+    assert_eq!(app.ok("models", json!({}))["installed"], json!([]), "nothing half-imported");
+}

@@ -5,6 +5,7 @@
 import { execSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { rss, stats } from "./measure.mjs";
 import { Key, Session, sleep } from "./webdriver.mjs";
 
 const [server, app, work, expectedDir, shots] = process.argv.slice(2);
@@ -79,7 +80,7 @@ try {
 
   const latencies = await s.script("return window.__shrutiLatency;");
   figures.decisions = log;
-  figures.key_to_next_flag_ms = summary(latencies);
+  figures.key_to_next_flag_ms = stats(latencies);
 
   // Export, and compare with the expected file.
   await s.click("[data-screen=export]");
@@ -121,32 +122,8 @@ try {
   await s.screenshot().then((png) => writeFileSync(join(shots, "lexicon.png"), png));
 
   await sleep(2000);
-  figures.idle_rss_mb = rss();
+  figures.idle_rss_mb = rss(app);
   console.log(JSON.stringify(figures, null, 2));
 } finally {
   await s.end().catch(() => {});
-}
-
-function summary(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] * 10) / 10;
-  return { n: sorted.length, p50: at(0.5), p95: at(0.95), max: at(1) };
-}
-
-/// Resident memory of the app and of its WebKit processes, MB.
-function rss() {
-  const mb = (pid) => {
-    try {
-      const line = readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/);
-      return line ? Number(line[1]) / 1024 : 0;
-    } catch {
-      return 0; // gone (pgrep's own shell)
-    }
-  };
-  const pids = (pattern) =>
-    execSync(`pgrep -f '${pattern}' || true`).toString().trim().split("\n").filter(Boolean).map(Number);
-  const appPids = pids("^" + app);
-  const web = pids("WebKitWebProcess").concat(pids("WebKitNetworkProcess"));
-  const round = (x) => Math.round(x);
-  return { app: round(appPids.map(mb).reduce((a, b) => a + b, 0)), webkit: round(web.map(mb).reduce((a, b) => a + b, 0)) };
 }

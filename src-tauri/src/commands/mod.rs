@@ -5,6 +5,7 @@ pub mod audio;
 pub mod batch;
 pub mod export;
 pub mod lexicon;
+pub mod models;
 pub mod project;
 pub mod review;
 pub mod search;

@@ -181,6 +181,27 @@ export interface Hit {
   decided_flags: number;
 }
 
+export interface ModelEntry {
+  name: string;
+  file: string;
+  size: number;
+  sha256: string;
+  source: string;
+  added: number;
+}
+
+export interface Models {
+  installed: ModelEntry[];
+  catalogue: [string, number][];
+  folder: string;
+}
+
+export type FetchProgress =
+  | { event: "source"; name: string; source: string }
+  | { event: "bytes"; name: string; done: number; total: number | null }
+  | { event: "converting"; name: string }
+  | { event: "finished"; name: string; error: string | null };
+
 export type PlaybackEvent = { event: "position"; ms: number } | { event: "ended" };
 
 export const api = {
@@ -208,6 +229,9 @@ export const api = {
   transliterate: (text: string) => invoke<{ iast: string; deva: string }>("transliterate", { text }),
   lexiconAdd: (addition: Addition) => invoke<number>("lexicon_add", { addition }),
   search: (query: string, fuzzy: boolean, limit: number) => invoke<Hit[]>("search", { query, fuzzy, limit }),
+  models: () => invoke<Models>("models"),
+  fetchModel: (name: string) => invoke<void>("fetch_model", { name }),
+  importModel: (from: string, name: string) => invoke<ModelEntry>("import_model", { from, name }),
   startBatch: () => invoke<{ device: string; notice: string | null }>("start_batch"),
   cancelBatch: () => invoke<boolean>("cancel_batch"),
   batchJobs: () => invoke<JobRow[]>("batch_jobs"),
