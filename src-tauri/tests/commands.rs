@@ -271,3 +271,21 @@ fn models_are_listed_and_a_bad_import_names_the_file() {
     assert!(err.contains("notes.txt"), "{err}");
     assert_eq!(app.ok("models", json!({}))["installed"], json!([]), "nothing half-imported");
 }
+
+#[test]
+fn the_transcript_shows_every_segment_as_it_exports() {
+    let app = App::new();
+    app.with_project();
+    let queue = app.ok("review_queue", json!({}));
+    let arduna = queue.as_array().unwrap().iter().find(|f| f["surface"] == "Arduna").unwrap().clone();
+    let media = arduna["media_id"].as_i64().unwrap();
+    let before = app.ok("transcript", json!({ "media": media }));
+    assert_eq!(before.as_array().unwrap().len(), 9, "the lecture's nine cues");
+    assert_eq!(before[0]["text"], "Today we read how Arduna stood between the two armies.");
+    assert_eq!(before[0]["corrected"], before[0]["text"], "undecided: as heard");
+    assert!(before[1]["corrected"].as_str().unwrap().contains("Bhīṣma"), "automatic corrections: {}", before[1]);
+    app.ok("decide", json!({ "flag": arduna["id"], "decision": { "action": "accept", "suggestion": 0 }, "all": true }));
+    let after = app.ok("transcript", json!({ "media": media }));
+    assert_eq!(after[0]["corrected"], "Today we read how Arjuna stood between the two armies.");
+    assert!(app.call("transcript", json!({ "media": 4242 })).is_err());
+}

@@ -20,7 +20,7 @@ for f in range(25):
         for i in range(100):
             s = i * 5
             out.write(f"{i+1}\n00:{s//60:02}:{s%60:02},000 --> 00:{(s+4)//60:02}:{(s+4)%60:02},000\n")
-            out.write(f"Then {words[0]} and {words[1]} went to {words[2]}, the {words[3]}.\n\n")
+            out.write(f"In talk {f}, part {i}: {words[0]} and {words[1]} went to {words[2]}, the {words[3]}.\n\n")
 PY
 "$shruti" batch "$work/lectures" --project "$work/project" --no-asr >/dev/null
 

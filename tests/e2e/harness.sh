@@ -5,7 +5,8 @@ for bin in "$app" "$shruti"; do
     [ -x "$bin" ] || { echo "error: $bin is not built" >&2; exit 1; }
 done
 
-if ! command -v tauri-driver >/dev/null 2>&1; then
+driver="$(command -v tauri-driver || echo "${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver")"
+if [ ! -x "$driver" ]; then
     cargo install --locked tauri-driver@2.1.0
 fi
 
@@ -31,7 +32,7 @@ start_driver() {
     pids+=($!)
     export DISPLAY="$display"
     port=$((4400 + RANDOM % 500))
-    tauri-driver --port "$port" >"$work/driver.log" 2>&1 &
+    "$driver" --port "$port" >"$work/driver.log" 2>&1 &
     pids+=($!)
     for _ in $(seq 100); do
         curl -s "http://127.0.0.1:$port/status" >/dev/null 2>&1 && return 0

@@ -87,6 +87,7 @@ try {
   await s.clear("[data-testid=export-dir]");
   const out = join(work, "export");
   await s.type("[data-testid=export-dir]", out);
+  await s.click("[data-testid=reveal]"); // no file manager under Xvfb
   await s.click("[data-testid=export]");
   await s.find("[data-testid=written]");
   const got = readFileSync(join(out, SRT), "utf8");

@@ -36,3 +36,12 @@ pub fn export(
     }
     export_all(&open.project, &state.lexicon, &files, &dir, &formats, script).map_err(text)
 }
+
+/// Shows a folder in the system's file manager (the Export dialog's "Open folder").
+#[tauri::command(async)]
+pub fn reveal(dir: PathBuf) -> Result<(), String> {
+    if !dir.is_dir() {
+        return Err(format!("{}: not a folder", dir.display()));
+    }
+    open::that_detached(&dir).map_err(|e| format!("cannot open {}: {e}", dir.display()))
+}

@@ -10,6 +10,7 @@ pub mod project;
 pub mod review;
 pub mod search;
 pub mod settings;
+pub mod transcript;
 
 /// The error text for the front end.
 pub(crate) fn text(e: impl std::fmt::Display) -> String {

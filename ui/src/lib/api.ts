@@ -202,6 +202,10 @@ export type FetchProgress =
   | { event: "converting"; name: string }
   | { event: "finished"; name: string; error: string | null };
 
+export interface Line extends SegmentView {
+  corrected: string;
+}
+
 export type PlaybackEvent = { event: "position"; ms: number } | { event: "ended" };
 
 export const api = {
@@ -232,6 +236,8 @@ export const api = {
   models: () => invoke<Models>("models"),
   fetchModel: (name: string) => invoke<void>("fetch_model", { name }),
   importModel: (from: string, name: string) => invoke<ModelEntry>("import_model", { from, name }),
+  transcript: (media: number) => invoke<Line[]>("transcript", { media }),
+  reveal: (dir: string) => invoke<void>("reveal", { dir }),
   startBatch: () => invoke<{ device: string; notice: string | null }>("start_batch"),
   cancelBatch: () => invoke<boolean>("cancel_batch"),
   batchJobs: () => invoke<JobRow[]>("batch_jobs"),

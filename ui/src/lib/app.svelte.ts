@@ -1,7 +1,7 @@
 // The app-wide state the screens share (Svelte 5 runes).
 import type { AudioStatus, Settings, Summary } from "./api";
 
-export type Screen = "open" | "batch" | "review" | "lexicon" | "export" | "settings";
+export type Screen = "open" | "batch" | "review" | "transcript" | "lexicon" | "export" | "settings";
 
 export const app = $state({
   screen: "open" as Screen,
