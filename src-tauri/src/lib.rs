@@ -38,6 +38,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>, state: AppSt
         commands::models::fetch_model,
         commands::models::import_model,
         commands::transcript::transcript,
+        commands::transcript::edit_segment,
         commands::batch::start_batch,
         commands::batch::cancel_batch,
         commands::batch::batch_jobs,

@@ -289,3 +289,29 @@ fn the_transcript_shows_every_segment_as_it_exports() {
     assert_eq!(after[0]["corrected"], "Today we read how Arjuna stood between the two armies.");
     assert!(app.call("transcript", json!({ "media": 4242 })).is_err());
 }
+
+#[test]
+fn a_segment_is_edited_by_hand_and_exports_so() {
+    let app = App::new();
+    app.with_project();
+    let queue = app.ok("review_queue", json!({}));
+    let media =
+        queue.as_array().unwrap().iter().find(|f| f["surface"] == "Arduna").unwrap()["media_id"].as_i64().unwrap();
+    let lines = app.ok(
+        "edit_segment",
+        json!({ "media": media, "idx": 0, "text": "Today we read how Arjuna stood between the armies.", "startMs": 900, "endMs": 5100 }),
+    );
+    assert_eq!(lines[0]["corrected"], "Today we read how Arjuna stood between the armies.");
+    assert_eq!((lines[0]["start_ms"].as_u64(), lines[0]["end_ms"].as_u64()), (Some(900), Some(5100)));
+    assert_eq!(lines[0]["text"], "Today we read how Arduna stood between the two armies.", "as heard, kept");
+    let bad =
+        app.call("edit_segment", json!({ "media": media, "idx": 0, "text": null, "startMs": 5000, "endMs": 4000 }));
+    assert!(bad.unwrap_err().contains("segment 1"));
+    let out = app.dir.path().join("out");
+    app.ok("export", json!({ "media": [media], "dir": out, "formats": ["srt"], "script": "iast" }));
+    let srt = std::fs::read_to_string(out.join("lecture.asr.srt")).unwrap();
+    assert!(
+        srt.starts_with("1\n00:00:00,900 --> 00:00:05,100\nToday we read how Arjuna stood between the armies.\n"),
+        "{srt}"
+    );
+}

@@ -122,6 +122,22 @@ fn load(conn: &Connection, filter: &str, arg: i64) -> Result<Vec<Row>> {
             rows[i].edits.push(Edit { start, end, text: r.get(3)?, deva: r.get(4)? });
         }
     }
+    // A segment edited by hand: its latest edit's times, and its text in place of everything.
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT e.segment_id, e.text, e.start_ms, e.end_ms FROM segment_edits e
+         WHERE e.id IN (SELECT max(id) FROM segment_edits WHERE segment_id IN (SELECT s.id {from}) GROUP BY segment_id)"
+    ))?;
+    let mut q = stmt.query([arg])?;
+    while let Some(r) = q.next()? {
+        let Some(&i) = by_id.get(&r.get::<_, i64>(0)?) else { continue };
+        let row = &mut rows[i];
+        if let Some(text) = r.get::<_, Option<String>>(1)? {
+            row.segment.text = text;
+            row.edits.clear();
+        }
+        row.segment.start_ms = r.get(2)?;
+        row.segment.end_ms = r.get(3)?;
+    }
     Ok(rows)
 }
 

@@ -9,6 +9,7 @@
 //!   all instances" records one decision per instance linked by a group id;
 //! - lexicon additions made in review, which the pipeline feeds back into the engine;
 //! - the job queue of batch processing, with crash recovery; an audit log;
+//! - segments edited by hand (text, timing), append-only like decisions;
 //! - export of the corrected transcript, search, online backup and restore.
 //!
 //! It never depends on ASR: `shruti-pipeline` is where recognition, the engine and the store meet.
@@ -21,6 +22,7 @@
 
 pub use backup::restore;
 pub use decisions::{Action, DecisionRow, NewDecision, Scope};
+pub use edits::SegmentEdit;
 pub use error::{Error, Result};
 pub use export::Script;
 pub use flags::{FlagQuery, FlagRow, StateFilter, StoredSuggestion};
@@ -34,6 +36,7 @@ pub use view::{SegmentView, WordView};
 
 mod backup;
 mod decisions;
+mod edits;
 mod error;
 mod export;
 mod flags;

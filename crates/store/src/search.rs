@@ -107,6 +107,7 @@ impl SearchIndex {
                 .prepare_cached(
                     "SELECT q.segment_id, s.text, s.auto_text,
                             EXISTS (SELECT 1 FROM flags f WHERE f.segment_id = q.segment_id AND f.decision_id IS NOT NULL)
+                            OR EXISTS (SELECT 1 FROM segment_edits e WHERE e.segment_id = q.segment_id)
                      FROM index_queue q LEFT JOIN segments s ON s.id = q.segment_id ORDER BY q.segment_id LIMIT ?1",
                 )?
                 .query_map([BATCH], |r| {

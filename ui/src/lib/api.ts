@@ -202,8 +202,13 @@ export type FetchProgress =
   | { event: "converting"; name: string }
   | { event: "finished"; name: string; error: string | null };
 
-export interface Line extends SegmentView {
+export interface Line {
+  idx: number;
+  start_ms: number;
+  end_ms: number;
+  text: string;
   corrected: string;
+  words: WordView[];
 }
 
 export type PlaybackEvent = { event: "position"; ms: number } | { event: "ended" };
@@ -237,6 +242,8 @@ export const api = {
   fetchModel: (name: string) => invoke<void>("fetch_model", { name }),
   importModel: (from: string, name: string) => invoke<ModelEntry>("import_model", { from, name }),
   transcript: (media: number) => invoke<Line[]>("transcript", { media }),
+  editSegment: (media: number, idx: number, text: string | null, startMs: number, endMs: number) =>
+    invoke<Line[]>("edit_segment", { media, idx, text, startMs, endMs }),
   reveal: (dir: string) => invoke<void>("reveal", { dir }),
   startBatch: () => invoke<{ device: string; notice: string | null }>("start_batch"),
   cancelBatch: () => invoke<boolean>("cancel_batch"),

@@ -72,3 +72,49 @@ fn devanagari_and_ascii_scripts() {
     assert_eq!(texts(&project, media, Script::Devanagari)[0], "शिव and पार्वती sat.");
     assert_eq!(texts(&project, media, Script::Ascii)[0], "Shiva and Parvati sat.");
 }
+
+#[test]
+fn a_segment_edited_by_hand_exports_as_written_with_its_new_times() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut project = Project::open(dir.path()).unwrap();
+    let media = import(&mut project, "gita.srt", LECTURE);
+    let flags = project.flags(&FlagQuery::default()).unwrap();
+    let ann = NewDecision { action: Action::Accept { suggestion: 0 }, expert: "ann".into(), note: None };
+    project.decide(flags[0].id, &ann, Scope::AllInstances).unwrap();
+
+    let edit = |text: Option<&str>, start_ms, end_ms| shruti_store::SegmentEdit {
+        text: text.map(str::to_owned),
+        start_ms,
+        end_ms,
+    };
+    project.edit_segment(media, 2, &edit(Some("The Gītā is Kṛṣṇa's teaching."), 8_800, 12_100), "bob").unwrap();
+    project.edit_segment(media, 3, &edit(None, 12_600, 15_500), "bob").unwrap();
+    let corrected = project.corrected(media, Script::Iast, engine().lexicon()).unwrap();
+    let srt = write_subtitles(&corrected, SubtitleFormat::Srt);
+    assert!(srt.contains("3\n00:00:08,800 --> 00:00:12,100\nThe Gītā is Kṛṣṇa's teaching.\n"), "{srt}");
+    assert!(
+        srt.contains("4\n00:00:12,600 --> 00:00:15,500\nKṛṣṇa smiles.\n"),
+        "timing only: the text as decided: {srt}"
+    );
+    assert!(srt.contains("Kṛṣṇa speaks to Arjuna"), "other segments untouched: {srt}");
+
+    // The latest edit wins; the search index finds the text as edited.
+    project.edit_segment(media, 2, &edit(Some("Kṛṣṇa teaches the Gītā."), 8_800, 12_100), "bob").unwrap();
+    assert_eq!(texts(&project, media, Script::Iast)[2], "Kṛṣṇa teaches the Gītā.");
+    let mut index = project.search_index().unwrap();
+    index.sync(&project).unwrap();
+    assert_eq!(index.search(&project, "teaches", false, 10).unwrap().len(), 1);
+
+    // Bad edits are refused, naming the segment; nothing is saved.
+    let err = |e: shruti_store::Error| e.to_string();
+    assert!(
+        err(project.edit_segment(media, 2, &edit(Some("x"), 5_000, 5_000), "bob").unwrap_err()).contains("segment 3")
+    );
+    assert!(err(project.edit_segment(media, 2, &edit(Some("a\n\nb"), 0, 9), "bob").unwrap_err()).contains("blank line"));
+    assert!(err(project.edit_segment(media, 99, &edit(None, 0, 9), "bob").unwrap_err()).contains("no segment 100"));
+    assert_eq!(texts(&project, media, Script::Iast)[2], "Kṛṣṇa teaches the Gītā.");
+    assert_eq!(
+        project.audit_log().unwrap().iter().filter(|(_, who, what, _)| who == "bob" && what == "edit-segment").count(),
+        3
+    );
+}
