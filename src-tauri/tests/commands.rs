@@ -315,3 +315,18 @@ fn a_segment_is_edited_by_hand_and_exports_so() {
         "{srt}"
     );
 }
+
+#[test]
+fn an_entry_is_corrected_in_the_lexicon_editor() {
+    let app = App::new();
+    app.with_project();
+    let arjuna = app.ok("lexicon_search", json!({ "query": "Arjuna", "limit": 1 }))[0].clone();
+    let wrong = arjuna["variants"][0].as_str().unwrap().to_owned();
+    let amend = json!({ "kind": "amend", "iast": "Arjuna", "category": "sage", "remove_variants": [wrong] });
+    app.ok("lexicon_add", json!({ "addition": amend }));
+    let after = app.ok("lexicon_search", json!({ "query": "Arjuna", "limit": 1 }))[0].clone();
+    assert_eq!(after["category"], "sage");
+    assert!(!after["variants"].as_array().unwrap().iter().any(|v| v == &json!(wrong)), "{after}");
+    let bad = json!({ "kind": "amend", "iast": "Arjuna", "deva": "Arjuna" });
+    assert!(app.call("lexicon_add", json!({ "addition": bad })).is_err(), "Latin letters are not Devanagari");
+}

@@ -168,7 +168,8 @@ export interface LexiconEntry {
 
 export type Addition =
   | { kind: "entry"; iast: string; deva: string; category: string; variants: string[] }
-  | { kind: "variant"; iast: string; variant: string };
+  | { kind: "variant"; iast: string; variant: string }
+  | { kind: "amend"; iast: string; deva?: string; category?: string; remove_variants?: string[] };
 
 export interface Hit {
   segment_id: number;

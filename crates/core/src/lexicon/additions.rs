@@ -32,6 +32,21 @@ pub enum Addition {
         #[serde(default)]
         variants: Vec<String>,
     },
+    /// Corrects an entry (the lexicon editor): its Devanagari, its category, or variants that
+    /// were wrong. Its IAST, which decisions refer to, stays.
+    Amend {
+        /// The entry's canonical IAST.
+        iast: String,
+        /// New Devanagari.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        deva: Option<String>,
+        /// New category.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        category: Option<Category>,
+        /// Variants to drop.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        remove_variants: Vec<String>,
+    },
 }
 
 impl Lexicon {
@@ -55,11 +70,8 @@ impl Lexicon {
     fn add(&mut self, addition: &Addition, origin: Origin) -> Result<(), String> {
         match addition {
             Addition::Variant { iast, variant } => {
-                let key = entry_key(iast);
                 let index = self
-                    .entries
-                    .iter()
-                    .position(|e| entry_key(&e.iast) == key)
+                    .entry_index(iast)
                     .ok_or_else(|| format!("no entry {iast:?} to add the variant {variant:?} to"))?;
                 let variant = self.unclaimed_variant(variant, Some(index))?;
                 if let Some(variant) = variant {
@@ -90,7 +102,45 @@ impl Lexicon {
                 });
                 Ok(())
             }
+            Addition::Amend { iast, deva, category, remove_variants } => {
+                self.amend(iast, deva.as_deref(), *category, remove_variants)
+            }
         }
+    }
+
+    /// The entry with this IAST (ignoring case).
+    fn entry_index(&self, iast: &str) -> Option<usize> {
+        let key = entry_key(iast);
+        self.entries.iter().position(|e| entry_key(&e.iast) == key)
+    }
+
+    fn amend(
+        &mut self,
+        iast: &str,
+        deva: Option<&str>,
+        category: Option<Category>,
+        remove: &[String],
+    ) -> Result<(), String> {
+        let index = self.entry_index(iast).ok_or_else(|| format!("no entry {iast:?} to change"))?;
+        if let Some(deva) = deva {
+            check_deva(deva.trim())?;
+        }
+        let entry = &mut self.entries[index];
+        for raw in remove {
+            let key = variant_key(raw);
+            let before = entry.variants.len();
+            entry.variants.retain(|v| variant_key(v) != key);
+            if entry.variants.len() == before {
+                return Err(format!("{iast:?} has no variant {raw:?} to remove"));
+            }
+        }
+        if let Some(deva) = deva {
+            entry.deva = deva.trim().to_owned();
+        }
+        if let Some(category) = category {
+            entry.category = category;
+        }
+        Ok(())
     }
 
     /// The variant, checked; None when `owner` already lists it; an error when another entry does.
@@ -130,6 +180,34 @@ mod tests {
         assert!(lexicon.lookup("Krisnaa").iter().any(|e| e.iast == "Kṛṣṇa"));
         assert!(lexicon.lookup("Shukadevaji").iter().any(|e| e.iast == "Śukadevaji"));
         assert_ne!(lexicon.version(), before);
+    }
+
+    #[test]
+    fn amends_an_entry_and_refuses_what_does_not_fit() {
+        let base = Lexicon::bundled();
+        let krishna = base.lookup("Krishna")[0].clone();
+        let amend = |deva: Option<&str>, category, remove: &[&str]| Addition::Amend {
+            iast: krishna.iast.clone(),
+            deva: deva.map(str::to_owned),
+            category,
+            remove_variants: remove.iter().map(|v| (*v).to_owned()).collect(),
+        };
+        let removed = krishna.variants[0].clone();
+        let lexicon = base
+            .clone()
+            .with_additions(&[amend(Some("श्रीकृष्ण"), Some(Category::Person), &[&removed])], "editor")
+            .unwrap();
+        let entry = lexicon.entries().iter().find(|e| e.iast == krishna.iast).unwrap();
+        assert_eq!((entry.deva.as_str(), entry.category), ("श्रीकृष्ण", Category::Person));
+        assert!(!entry.variants.contains(&removed));
+        assert_ne!(lexicon.version(), base.version());
+
+        let bad = [amend(Some("Krishna"), None, &[]), amend(None, None, &["Nosuchspelling"])];
+        let errors = base.clone().with_additions(&bad, "editor").unwrap_err();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(errors[1].to_string().contains("Nosuchspelling"));
+        let nobody = Addition::Amend { iast: "Nobody".into(), deva: None, category: None, remove_variants: vec![] };
+        assert!(base.with_additions(&[nobody], "editor").unwrap_err()[0].to_string().contains("Nobody"));
     }
 
     #[test]
