@@ -48,6 +48,11 @@ try {
     ),
   );
   out.key_to_next_flag_self_reported_ms = stats((await s.script("return window.__shrutiLatency;")).slice(-60));
+  // The floor of any visible change here: one word of the pane rewritten, then the frame.
+  out.reference_text_change_and_frame_ms = stats(
+    await timed(`document.querySelector("mark[data-testid=flagged]").textContent += "";
+                 document.querySelector(".file").textContent = String(Math.random());`, 30),
+  );
 
   // Scrolling the queue: 300 frames, 3 rows a frame.
   out.scroll_frame_ms = stats(
