@@ -118,6 +118,13 @@ pub struct DecisionRow {
 }
 
 impl Project {
+    /// How many flags a decision on `flag_id` with [`Scope::AllInstances`] would decide: this
+    /// one and every other undecided flag with the same text.
+    pub fn instances(&self, flag_id: i64) -> Result<usize> {
+        let (surface, _) = flag_surface(&self.conn, flag_id)?;
+        Ok(1 + other_instances(&self.conn, &surface, flag_id)?.len())
+    }
+
     /// Records a decision on `flag_id` (and, with [`Scope::AllInstances`], on every undecided flag
     /// with the same text). Returns the decisions written. The caller checks lexicon additions
     /// against the lexicon first; they are stored with the decision.
@@ -127,20 +134,7 @@ impl Project {
         let (text, deva, detail) = resolve(&decision.action, &suggestions, flag_id)?;
         let mut targets = vec![(flag_id, text.clone(), deva.clone(), detail.clone())];
         if scope == Scope::AllInstances {
-            // SQLite's lower() folds ASCII only: compare in Rust, so Śiva finds śiva.
-            let key = surface.to_lowercase();
-            let mut stmt = tx.prepare(
-                "SELECT id, suggestions, surface FROM flags
-                 WHERE length(surface) = length(?1) AND state = 'pending' AND id != ?2",
-            )?;
-            let rows = stmt.query_map((&surface, flag_id), |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
-            })?;
-            for row in rows {
-                let (id, json, theirs) = row?;
-                if theirs.to_lowercase() != key {
-                    continue;
-                }
+            for (id, json) in other_instances(&tx, &surface, flag_id)? {
                 // The same suggestion as cased for this instance's place in its sentence.
                 let suggestions: Vec<StoredSuggestion> = serde_json::from_str(&json).unwrap_or_default();
                 let own =
@@ -283,7 +277,7 @@ impl Project {
     }
 }
 
-fn flag_surface(tx: &Transaction, flag_id: i64) -> Result<(String, Vec<StoredSuggestion>)> {
+fn flag_surface(tx: &rusqlite::Connection, flag_id: i64) -> Result<(String, Vec<StoredSuggestion>)> {
     let (surface, json): (String, String) = tx
         .query_row("SELECT surface, suggestions FROM flags WHERE id = ?1", [flag_id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?
@@ -360,6 +354,27 @@ fn insert(tx: &Transaction, mut row: DecisionRow, deva: Option<&str>, detail: Op
         [row.flag_id],
     )?;
     Ok(row)
+}
+
+/// The undecided flags other than `flag_id` with the text `surface` (ignoring case), with their
+/// suggestions (JSON). SQLite's lower() folds ASCII only: the comparison is Rust's, so Śiva
+/// finds śiva.
+fn other_instances(conn: &rusqlite::Connection, surface: &str, flag_id: i64) -> Result<Vec<(i64, String)>> {
+    let key = surface.to_lowercase();
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, suggestions, surface FROM flags
+         WHERE length(surface) = length(?1) AND state = 'pending' AND id != ?2",
+    )?;
+    let rows = stmt
+        .query_map((surface, flag_id), |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, json, theirs) = row?;
+        if theirs.to_lowercase() == key {
+            out.push((id, json));
+        }
+    }
+    Ok(out)
 }
 
 fn to_json(value: &impl Serialize) -> Result<String> {

@@ -122,9 +122,14 @@ fn load(conn: &Connection, filter: &str, arg: i64) -> Result<Vec<Row>> {
             rows[i].edits.push(Edit { start, end, text: r.get(3)?, deva: r.get(4)? });
         }
     }
-    // A segment edited by hand: its latest edit's times, and its text in place of everything.
+    // A segment edited by hand: its latest times, and its latest text (an edit of the times
+    // alone keeps it) in place of everything else.
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT e.segment_id, e.text, e.start_ms, e.end_ms FROM segment_edits e
+        "SELECT e.segment_id,
+                (SELECT t.text FROM segment_edits t
+                 WHERE t.segment_id = e.segment_id AND t.text IS NOT NULL ORDER BY t.id DESC LIMIT 1),
+                e.start_ms, e.end_ms
+         FROM segment_edits e
          WHERE e.id IN (SELECT max(id) FROM segment_edits WHERE segment_id IN (SELECT s.id {from}) GROUP BY segment_id)"
     ))?;
     let mut q = stmt.query([arg])?;

@@ -74,11 +74,7 @@ pub fn flag_detail(state: State<'_, AppState>, id: i64) -> Result<FlagDetail, St
     let flag = open.project.flag(id).map_err(text)?;
     let segments =
         open.project.segments(flag.media_id, flag.segment - CONTEXT, flag.segment + CONTEXT).map_err(text)?;
-    let same = FlagQuery { surface: Some(flag.surface.clone()), ..FlagQuery::default() };
-    let mut instances = open.project.flags(&same).map_err(text)?.len();
-    if flag.state != "pending" {
-        instances += 1;
-    }
+    let instances = open.project.instances(id).map_err(text)?;
     Ok(FlagDetail { path: flag.path.clone(), flag, segments, instances })
 }
 
@@ -137,7 +133,6 @@ pub struct Changed {
     pub decisions: Vec<DecisionRow>,
     /// The lexicon changed and transcripts were flagged again: the queue must be reloaded.
     pub reflagged: bool,
-    pub can_undo: bool,
     pub can_redo: bool,
 }
 
@@ -206,7 +201,6 @@ fn changed(open: &crate::state::OpenProject, outcome: review::Outcome) -> Change
     Changed {
         reflagged: outcome.reflagged.transcripts > 0,
         decisions: outcome.decisions,
-        can_undo: !open.done.is_empty(),
         can_redo: !open.undone.is_empty(),
     }
 }

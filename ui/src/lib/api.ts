@@ -116,7 +116,6 @@ export interface DecisionRow {
 export interface Changed {
   decisions: DecisionRow[];
   reflagged: boolean;
-  can_undo: boolean;
   can_redo: boolean;
 }
 

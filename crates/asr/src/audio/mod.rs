@@ -141,5 +141,7 @@ pub fn read_span(path: &Path, start_ms: u64, end_ms: u64) -> Result<Span, AudioE
     }
     let skip = (first.saturating_sub(at) as usize).min(buf.len());
     let end = ((last.saturating_sub(at)) as usize).min(buf.len());
+    // A seek may land a little after the start asked for: say where the samples really begin.
+    let start_ms = if at > first { at * 1000 / u64::from(rate) } else { start_ms };
     Ok(Span { samples: buf[skip..end].to_vec(), sample_rate: rate, start_ms })
 }

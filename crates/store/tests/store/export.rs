@@ -101,6 +101,10 @@ fn a_segment_edited_by_hand_exports_as_written_with_its_new_times() {
     // The latest edit wins; the search index finds the text as edited.
     project.edit_segment(media, 2, &edit(Some("Kṛṣṇa teaches the Gītā."), 8_800, 12_100), "bob").unwrap();
     assert_eq!(texts(&project, media, Script::Iast)[2], "Kṛṣṇa teaches the Gītā.");
+    // Moving it afterwards keeps the text written by hand.
+    project.edit_segment(media, 2, &edit(None, 8_900, 12_000), "bob").unwrap();
+    let moved = project.corrected(media, Script::Iast, engine().lexicon()).unwrap().segments.remove(2);
+    assert_eq!((moved.text.as_str(), moved.start_ms, moved.end_ms), ("Kṛṣṇa teaches the Gītā.", 8_900, 12_000));
     let mut index = project.search_index().unwrap();
     index.sync(&project).unwrap();
     assert_eq!(index.search(&project, "teaches", false, 10).unwrap().len(), 1);
@@ -115,6 +119,6 @@ fn a_segment_edited_by_hand_exports_as_written_with_its_new_times() {
     assert_eq!(texts(&project, media, Script::Iast)[2], "Kṛṣṇa teaches the Gītā.");
     assert_eq!(
         project.audit_log().unwrap().iter().filter(|(_, who, what, _)| who == "bob" && what == "edit-segment").count(),
-        3
+        4
     );
 }
