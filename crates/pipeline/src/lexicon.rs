@@ -11,8 +11,13 @@ use crate::error::Result;
 /// lexicon files gained the same entry, or the entry it extended was withdrawn) is skipped with
 /// a warning rather than locking the project.
 pub fn project_lexicon(project: &Project, base: &Lexicon) -> Result<Lexicon> {
+    let additions = project.lexicon_additions()?;
+    // Usually every addition still fits: one pass, one copy of the lexicon.
+    if let Ok(lexicon) = base.clone().with_additions(&additions, "project additions") {
+        return Ok(lexicon);
+    }
     let mut lexicon = base.clone();
-    for addition in project.lexicon_additions()? {
+    for addition in additions {
         match lexicon.clone().with_additions(std::slice::from_ref(&addition), "project additions") {
             Ok(next) => lexicon = next,
             Err(errors) => tracing::warn!("lexicon addition {addition:?} skipped: {}", errors[0]),
@@ -73,4 +78,36 @@ pub fn reflag_outdated(project: &mut Project, base: &Lexicon) -> Result<ReflagSu
         summary.removed += changed.removed;
     }
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use shruti_core::lexicon::{Addition, Category};
+    use shruti_core::Lexicon;
+    use shruti_store::Project;
+
+    use super::project_lexicon;
+
+    #[test]
+    fn an_addition_that_no_longer_fits_is_skipped_and_the_rest_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut project = Project::open(dir.path()).unwrap();
+        let stale = Addition::Variant { iast: "Nobody".into(), variant: "Nobodi".into() };
+        let fine = Addition::Entry {
+            deva: "विषादयोग".into(),
+            iast: "Viṣādayoga".into(),
+            category: Category::Term,
+            variants: vec!["vishada yoga".into()],
+        };
+        project.add_to_lexicon(&fine, "ann").unwrap();
+        let base = Lexicon::bundled();
+        let one_pass = project_lexicon(&project, &base).unwrap();
+        assert!(one_pass.lookup("vishada yoga").iter().any(|e| e.iast == "Viṣādayoga"));
+
+        project.add_to_lexicon(&stale, "ann").unwrap();
+        let lenient = project_lexicon(&project, &base).unwrap();
+        assert!(lenient.lookup("vishada yoga").iter().any(|e| e.iast == "Viṣādayoga"));
+        assert!(lenient.lookup("Nobodi").is_empty());
+        assert_eq!(lenient.version(), one_pass.version(), "the same lexicon as without the stale one");
+    }
 }
