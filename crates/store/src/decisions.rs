@@ -2,15 +2,17 @@
 //! "apply to all instances" records one decision per instance under one group id.
 
 use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use shruti_core::lexicon::{Addition, Category};
 
 use crate::error::{Error, Result};
 use crate::flags::StoredSuggestion;
 use crate::project::Project;
 
-/// What the expert decided about a flag.
-#[derive(Debug, Clone, PartialEq)]
+/// What the expert decided about a flag. As JSON (the desktop app sends it so):
+/// `{"action": "accept", "suggestion": 0}`, `{"action": "replace", "text": "…"}`, ….
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(tag = "action", rename_all = "kebab-case")]
 pub enum Action {
     /// Take the suggestion at this index (0-based).
     Accept {
@@ -31,6 +33,7 @@ pub enum Action {
         /// The entry's IAST.
         iast: String,
         /// The entry's Devanagari.
+        #[serde(default)]
         deva: String,
     },
     /// A new lexicon entry; the heard spelling becomes its variant.
@@ -55,6 +58,28 @@ impl Action {
             Action::AddVariant { .. } => "add-variant",
             Action::AddEntry { .. } => "add-entry",
         }
+    }
+
+    /// The action with its texts trimmed; one left empty is refused.
+    pub fn trimmed(self) -> Result<Action> {
+        let nonempty = |s: String, what: &str| {
+            let t = s.trim();
+            if t.is_empty() {
+                Err(Error::Invalid(format!("{what} is empty")))
+            } else {
+                Ok(t.to_owned())
+            }
+        };
+        Ok(match self {
+            Action::Replace { text } => Action::Replace { text: nonempty(text, "the replacement")? },
+            Action::AddVariant { iast, deva } => Action::AddVariant { iast: nonempty(iast, "the entry")?, deva },
+            Action::AddEntry { iast, deva, category } => Action::AddEntry {
+                iast: nonempty(iast, "the IAST")?,
+                deva: nonempty(deva, "the Devanagari")?,
+                category,
+            },
+            other => other,
+        })
     }
 
     /// The lexicon addition this action makes for a flag reading `surface`, if any.

@@ -173,6 +173,15 @@ impl Project {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// How many flags are undecided and how many decided.
+    pub fn flag_counts(&self) -> Result<(u64, u64)> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FILTER (WHERE state = 'pending'), count(*) FILTER (WHERE state != 'pending') FROM flags",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?)
+    }
+
     /// One flag.
     pub fn flag(&self, id: i64) -> Result<FlagRow> {
         self.conn

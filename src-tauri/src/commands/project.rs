@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 use shruti_pipeline::lexicon::reflag_outdated;
 use shruti_pipeline::settings::Recent;
-use shruti_store::{FlagQuery, JobCounts, Project, StateFilter};
+use shruti_store::{JobCounts, Project};
 use tauri::{Emitter, Manager, State};
 
 use super::text;
@@ -17,8 +17,8 @@ pub struct Summary {
     pub project: PathBuf,
     pub source: PathBuf,
     pub transcripts: usize,
-    pub pending: usize,
-    pub decided: usize,
+    pub pending: u64,
+    pub decided: u64,
     pub jobs: JobCounts,
 }
 
@@ -70,15 +70,13 @@ pub fn project_summary(state: State<'_, AppState>) -> Result<Summary, String> {
 
 fn summary(state: &AppState) -> Result<Summary, String> {
     let open = state.project()?;
-    let count = |state: StateFilter| -> Result<usize, String> {
-        Ok(open.project.flags(&FlagQuery { state, ..FlagQuery::default() }).map_err(text)?.len())
-    };
+    let (pending, decided) = open.project.flag_counts().map_err(text)?;
     Ok(Summary {
         project: open.project.dir().to_path_buf(),
         source: open.source.clone(),
         transcripts: open.project.transcripts().map_err(text)?.len(),
-        pending: count(StateFilter::Pending)?,
-        decided: count(StateFilter::Decided)?,
+        pending,
+        decided,
         jobs: open.project.job_counts().map_err(text)?,
     })
 }

@@ -2,8 +2,7 @@
 
 use std::path::PathBuf;
 
-use serde::{Deserialize, Serialize};
-use shruti_core::lexicon::Category;
+use serde::Serialize;
 use shruti_pipeline::review;
 use shruti_store::{Action, DecisionRow, FlagQuery, FlagRow, NewDecision, Scope, SegmentView, StateFilter};
 use tauri::State;
@@ -78,55 +77,6 @@ pub fn flag_detail(state: State<'_, AppState>, id: i64) -> Result<FlagDetail, St
     Ok(FlagDetail { path: flag.path.clone(), flag, segments, instances })
 }
 
-/// A decision as the front end sends it.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(tag = "action", rename_all = "kebab-case")]
-pub enum Decision {
-    /// Take suggestion `suggestion` (0-based).
-    Accept {
-        suggestion: usize,
-    },
-    Replace {
-        text: String,
-    },
-    Keep,
-    NotSanskrit,
-    AddVariant {
-        iast: String,
-    },
-    AddEntry {
-        iast: String,
-        deva: String,
-        category: Category,
-    },
-}
-
-impl Decision {
-    fn action(self) -> Result<Action, String> {
-        let nonempty = |s: String, what: &str| {
-            if s.trim().is_empty() {
-                Err(format!("{what} is empty"))
-            } else {
-                Ok(s.trim().to_owned())
-            }
-        };
-        Ok(match self {
-            Decision::Accept { suggestion } => Action::Accept { suggestion },
-            Decision::Replace { text } => Action::Replace { text: nonempty(text, "the replacement")? },
-            Decision::Keep => Action::Keep,
-            Decision::NotSanskrit => Action::NotSanskrit,
-            Decision::AddVariant { iast } => {
-                Action::AddVariant { iast: nonempty(iast, "the entry")?, deva: String::new() }
-            }
-            Decision::AddEntry { iast, deva, category } => Action::AddEntry {
-                iast: nonempty(iast, "the IAST")?,
-                deva: nonempty(deva, "the Devanagari")?,
-                category,
-            },
-        })
-    }
-}
-
 /// What a decision, undo or redo changed.
 #[derive(Debug, Serialize)]
 pub struct Changed {
@@ -139,8 +89,12 @@ pub struct Changed {
 /// Records a decision on `flag` (with `all`, on every undecided instance of its text). Saved
 /// before this returns.
 #[tauri::command(async)]
-pub fn decide(state: State<'_, AppState>, flag: i64, decision: Decision, all: bool) -> Result<Changed, String> {
-    let made = Made { flag, action: decision.action()?, scope: if all { Scope::AllInstances } else { Scope::One } };
+pub fn decide(state: State<'_, AppState>, flag: i64, decision: Action, all: bool) -> Result<Changed, String> {
+    let made = Made {
+        flag,
+        action: decision.trimmed().map_err(text)?,
+        scope: if all { Scope::AllInstances } else { Scope::One },
+    };
     let expert = state.reviewer();
     let mut open = state.project()?;
     let outcome = apply(&mut open.project, &state, &made, expert)?;
