@@ -43,6 +43,7 @@ echo "the CLI:             $shruti --help"
 
 # The desktop app, on the demo project, where there is a display to show it.
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+    bash scripts/deps.sh --app
     (cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run build)
     cargo build --release --locked -p shruti-app
     SHRUTI_OPEN="$project" nohup "$CARGO_TARGET_DIR/release/shruti-app" >/dev/null 2>&1 &
