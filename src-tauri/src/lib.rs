@@ -36,6 +36,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>, state: AppSt
         commands::search::search,
         commands::models::models,
         commands::models::fetch_model,
+        commands::models::cancel_fetch,
         commands::models::import_model,
         commands::transcript::transcript,
         commands::transcript::edit_segment,

@@ -1,7 +1,9 @@
 //! What the app holds between commands: the settings, the open project, the player, a batch.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use shruti_core::Lexicon;
 use shruti_pipeline::settings::Settings;
@@ -18,6 +20,8 @@ pub struct AppState {
     pub(crate) project: Mutex<Option<OpenProject>>,
     pub(crate) audio: Mutex<crate::commands::audio::Audio>,
     pub(crate) batch: Mutex<Option<crate::commands::batch::RunningBatch>>,
+    /// Model fetches in progress, by name, with the flag that cancels each.
+    pub(crate) fetches: Mutex<HashMap<String, Arc<AtomicBool>>>,
 }
 
 /// The project being worked on.
@@ -53,6 +57,7 @@ impl AppState {
             project: Mutex::new(None),
             audio: Mutex::new(Default::default()),
             batch: Mutex::new(None),
+            fetches: Mutex::new(HashMap::new()),
         }
     }
 

@@ -270,6 +270,52 @@ fn models_are_listed_and_a_bad_import_names_the_file() {
     let err = app.call("import_model", json!({ "from": not_a_model, "name": "mine" })).unwrap_err();
     assert!(err.contains("notes.txt"), "{err}");
     assert_eq!(app.ok("models", json!({}))["installed"], json!([]), "nothing half-imported");
+
+    // A download from a server that trickles: one fetch per model at a time, and Cancel stops it
+    // with its bytes kept for the next fetch to resume from.
+    std::env::set_var("SHRUTI_MODEL_BASE_URL", trickling_server());
+    let (tx, events) = mpsc::channel();
+    app.window.listen_any("model-fetch", move |e| tx.send(e.payload().to_owned()).unwrap());
+    let next = || -> Value { serde_json::from_str(&events.recv_timeout(Duration::from_secs(30)).unwrap()).unwrap() };
+    assert!(!app.ok("cancel_fetch", json!({ "name": "tiny" })).as_bool().unwrap(), "nothing to cancel yet");
+    app.ok("fetch_model", json!({ "name": "tiny" }));
+    while !(next()["done"].as_u64() > Some(0)) {}
+    assert!(app.call("fetch_model", json!({ "name": "tiny" })).unwrap_err().contains("already"));
+    assert!(app.ok("cancel_fetch", json!({ "name": "tiny" })).as_bool().unwrap());
+    let end = loop {
+        let e = next();
+        if e["event"] == "finished" {
+            break e;
+        }
+    };
+    assert_eq!((end["cancelled"].as_bool(), &end["error"]), (Some(true), &Value::Null), "{end}");
+    assert!(std::fs::metadata(models_dir.join("ggml-tiny.bin.part")).unwrap().len() > 0, "bytes kept");
+    assert_eq!(app.ok("models", json!({}))["installed"], json!([]));
+    assert!(!app.ok("cancel_fetch", json!({ "name": "tiny" })).as_bool().unwrap(), "it has ended");
+}
+
+/// An HTTP server that announces 10 MB and sends 64 KiB, then a kilobyte every 20 ms.
+fn trickling_server() -> String {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let mut stream = stream.unwrap();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line != "\r\n" {
+                line.clear();
+            }
+            let head = "HTTP/1.1 200 OK\r\ncontent-length: 10000000\r\nconnection: close\r\n\r\n";
+            let mut ok = stream.write_all(head.as_bytes()).and_then(|_| stream.write_all(&[7; 65_536])).is_ok();
+            while ok {
+                std::thread::sleep(Duration::from_millis(20));
+                ok = stream.write_all(&[7; 1024]).is_ok();
+            }
+        }
+    });
+    url
 }
 
 #[test]

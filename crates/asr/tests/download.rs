@@ -1,8 +1,10 @@
 //! Model downloads against a real local HTTP server: a broken connection is resumed with a Range
-//! request, a bad checksum removes the partial file, a missing file fails at once.
+//! request, a cancelled one keeps its bytes and resumes later, a bad checksum removes the partial
+//! file, a missing file fails at once.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use shruti_asr::models::{download, sha256_file, DownloadError};
@@ -55,6 +57,11 @@ fn serve(body: Vec<u8>, status_line: &'static str) -> (String, Arc<Mutex<Vec<Opt
     (url, ranges)
 }
 
+/// A cancel flag that is never set.
+fn go() -> AtomicBool {
+    AtomicBool::new(false)
+}
+
 fn body() -> Vec<u8> {
     (0..300_000u32).map(|i| (i * 31 % 251) as u8).collect()
 }
@@ -72,7 +79,8 @@ fn a_broken_download_resumes_and_is_checked() {
     let client = reqwest::blocking::Client::new();
     let mut last = 0;
     let got =
-        download(&client, &format!("{url}/ggml-test.bin"), &dest, Some(&expected), &mut |done, _| last = done).unwrap();
+        download(&client, &format!("{url}/ggml-test.bin"), &dest, Some(&expected), &go(), &mut |done, _| last = done)
+            .unwrap();
     assert_eq!(got, expected);
     assert_eq!(std::fs::read(&dest).unwrap(), body);
     assert_eq!(last, body.len() as u64);
@@ -88,7 +96,7 @@ fn a_checksum_mismatch_removes_the_partial_file() {
     let dest = dir.path().join("model.bin");
     let client = reqwest::blocking::Client::new();
     let wrong = "0".repeat(64);
-    let err = download(&client, &format!("{url}/model.bin"), &dest, Some(&wrong), &mut |_, _| {}).unwrap_err();
+    let err = download(&client, &format!("{url}/model.bin"), &dest, Some(&wrong), &go(), &mut |_, _| {}).unwrap_err();
     assert!(matches!(err, DownloadError::Checksum { .. }), "{err}");
     assert!(!dest.exists() && !dir.path().join("model.bin.part").exists());
 }
@@ -98,8 +106,34 @@ fn a_missing_file_fails_at_once() {
     let (url, ranges) = serve(Vec::new(), "404 Not Found");
     let dir = tempfile::tempdir().unwrap();
     let client = reqwest::blocking::Client::new();
-    let err =
-        download(&client, &format!("{url}/nope.bin"), &dir.path().join("nope.bin"), None, &mut |_, _| {}).unwrap_err();
+    let err = download(&client, &format!("{url}/nope.bin"), &dir.path().join("nope.bin"), None, &go(), &mut |_, _| {})
+        .unwrap_err();
     assert!(err.to_string().contains("404"), "{err}");
     assert_eq!(ranges.lock().unwrap().len(), 1, "a 404 is not retried");
+}
+
+#[test]
+fn a_cancelled_download_keeps_its_bytes_and_resumes() {
+    let body = body();
+    let (url, ranges) = serve(body.clone(), "200 OK");
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join("ggml-test.bin");
+    let part = dir.path().join("ggml-test.bin.part");
+    let client = reqwest::blocking::Client::new();
+    let cancel = AtomicBool::new(false);
+    // Cancelled as soon as the first bytes arrive.
+    let err = download(&client, &format!("{url}/ggml-test.bin"), &dest, None, &cancel, &mut |done, _| {
+        if done > 0 {
+            cancel.store(true, Ordering::Relaxed);
+        }
+    })
+    .unwrap_err();
+    let DownloadError::Cancelled { kept, .. } = err else { panic!("{err}") };
+    assert!(kept > 0 && kept < body.len() as u64, "kept {kept}");
+    assert_eq!(std::fs::metadata(&part).unwrap().len(), kept);
+    assert!(!dest.exists(), "a cancelled download is not installed");
+
+    download(&client, &format!("{url}/ggml-test.bin"), &dest, None, &go(), &mut |_, _| {}).unwrap();
+    assert_eq!(std::fs::read(&dest).unwrap(), body);
+    assert_eq!(ranges.lock().unwrap()[1], Some(kept.to_string()), "the second download resumed");
 }

