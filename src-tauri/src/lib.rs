@@ -48,6 +48,18 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>, state: AppSt
 }
 
 /// Starts the app.
+/// Without a GPU render node, WebKitGTK composites layers on the CPU, which costs more than not
+/// compositing at all: on the 2-core test machine, turning it off took key-to-next-flag from 55 to
+/// 32 ms and the web process from 400 to 300 MB (README, Desktop app). A user's own setting of
+/// `WEBKIT_DISABLE_COMPOSITING_MODE` is kept. Call before any other thread starts.
+pub fn tune_webkit() {
+    let render_node = std::fs::read_dir("/dev/dri")
+        .is_ok_and(|d| d.flatten().any(|e| e.file_name().to_string_lossy().starts_with("renderD")));
+    if cfg!(target_os = "linux") && !render_node && std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
+        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    }
+}
+
 pub fn run() {
     tracing_subscriber::fmt()
         .with_env_filter(

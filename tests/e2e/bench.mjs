@@ -2,7 +2,7 @@
 // queue (load and scrolling), key press to the next flag shown and playing, idle memory. Each
 // figure comes with a reference measured in the same run: an empty command's round trip plus
 // one frame (the least any key press can cost), and a frame of an idle page.
-import { rss, stats } from "./measure.mjs";
+import { memory, stats } from "./measure.mjs";
 import { Session } from "./webdriver.mjs";
 
 const [server, app] = process.argv.slice(2);
@@ -87,7 +87,7 @@ try {
   );
 
   await new Promise((r) => setTimeout(r, 5000));
-  out.idle_rss_mb = rss(app);
+  out.idle_memory_mb = memory(app);
   console.log(JSON.stringify(out, null, 2));
 } finally {
   await s.end().catch(() => {});

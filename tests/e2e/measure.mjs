@@ -1,5 +1,5 @@
-// Figures the e2e test and the benchmark report: percentiles, and the resident memory of the
-// app and its WebKit processes.
+// Figures the e2e test and the benchmark report: percentiles, and the memory of the app and its
+// WebKit processes.
 import { execSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 
@@ -9,16 +9,25 @@ export function stats(values) {
   return { n: sorted.length, p50: at(0.5), p95: at(0.95), max: at(1) };
 }
 
-/// Resident memory, MB, of the app (the process running `app`) and of WebKit's processes.
-export function rss(app) {
-  const mb = (pid) => {
+/// Memory, MB, of the app (the process running `app`) and of WebKit's processes: resident (RSS,
+/// which counts shared libraries in full in each process), proportional (PSS: each shared page
+/// divided among the processes mapping it, so the sum is what they cost together) and private.
+export function memory(app) {
+  const read = (pid) => {
     try {
-      return Number(readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/)[1]) / 1024;
+      const text = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+      const kb = (field) => Number(text.match(new RegExp(`^${field}:\\s+(\\d+)`, "m"))[1]);
+      return { rss: kb("Rss"), pss: kb("Pss"), private: kb("Private_Clean") + kb("Private_Dirty") };
     } catch {
-      return 0; // gone (pgrep's own shell)
+      return { rss: 0, pss: 0, private: 0 }; // gone (pgrep's own shell)
     }
   };
   const pids = (pattern) => execSync(`pgrep -f '${pattern}' || true`).toString().trim().split("\n").filter(Boolean);
-  const sum = (list) => Math.round(list.map(mb).reduce((a, b) => a + b, 0));
-  return { app: sum(pids("^" + app)), webkit: sum(pids("WebKitWebProcess").concat(pids("WebKitNetworkProcess"))) };
+  const sum = (list) => {
+    const all = list.map(read);
+    const mb = (k) => Math.round(all.reduce((a, m) => a + m[k], 0) / 1024);
+    return { rss: mb("rss"), pss: mb("pss"), private: mb("private") };
+  };
+  const parts = { app: sum(pids("^" + app)), webkit: sum(pids("WebKitWebProcess").concat(pids("WebKitNetworkProcess"))) };
+  return { ...parts, total_pss: parts.app.pss + parts.webkit.pss };
 }

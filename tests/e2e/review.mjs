@@ -5,7 +5,7 @@
 import { execSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { rss, stats } from "./measure.mjs";
+import { memory, stats } from "./measure.mjs";
 import { Key, Session, sleep } from "./webdriver.mjs";
 
 const [server, app, work, expectedDir, shots] = process.argv.slice(2);
@@ -123,7 +123,7 @@ try {
   await s.screenshot().then((png) => writeFileSync(join(shots, "lexicon.png"), png));
 
   await sleep(2000);
-  figures.idle_rss_mb = rss(app);
+  figures.idle_memory_mb = memory(app);
   console.log(JSON.stringify(figures, null, 2));
 } finally {
   await s.end().catch(() => {});
