@@ -279,7 +279,7 @@ fn models_are_listed_and_a_bad_import_names_the_file() {
     let next = || -> Value { serde_json::from_str(&events.recv_timeout(Duration::from_secs(30)).unwrap()).unwrap() };
     assert!(!app.ok("cancel_fetch", json!({ "name": "tiny" })).as_bool().unwrap(), "nothing to cancel yet");
     app.ok("fetch_model", json!({ "name": "tiny" }));
-    while !(next()["done"].as_u64() > Some(0)) {}
+    while next()["done"].as_u64().unwrap_or(0) == 0 {}
     assert!(app.call("fetch_model", json!({ "name": "tiny" })).unwrap_err().contains("already"));
     assert!(app.ok("cancel_fetch", json!({ "name": "tiny" })).as_bool().unwrap());
     let end = loop {
