@@ -1,0 +1,154 @@
+//! The `/v1` API's bodies, shared by the server and its clients so that neither copies them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Field, TeamEntry};
+
+/// What a user may do. Each role includes the ones before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Reads the lexicon and the queue.
+    Viewer,
+    /// Also pushes lexicon changes and claims and completes jobs.
+    Reviewer,
+    /// Also manages users and uploads batches.
+    Admin,
+}
+
+impl Role {
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Viewer => "viewer",
+            Role::Reviewer => "reviewer",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Role, String> {
+        match s {
+            "viewer" => Ok(Role::Viewer),
+            "reviewer" => Ok(Role::Reviewer),
+            "admin" => Ok(Role::Admin),
+            _ => Err(format!("unknown role {s:?}: viewer, reviewer or admin")),
+        }
+    }
+}
+
+/// `POST /v1/login`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Login {
+    pub user: String,
+    pub password: String,
+    /// What the token is for, e.g. the machine's name; shown when tokens are listed.
+    pub device: String,
+}
+
+/// The answer to a login: the token is shown once and stored hashed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Session {
+    pub token: String,
+    pub user: String,
+    pub role: Role,
+}
+
+/// `POST /v1/users` (admin).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewUser {
+    pub name: String,
+    pub password: String,
+    pub role: Role,
+}
+
+/// A user as listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub name: String,
+    pub role: Role,
+    pub disabled: bool,
+}
+
+/// An entry as the server holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntryRow {
+    pub entry: TeamEntry,
+    /// The library version that last changed it.
+    pub version: i64,
+    pub updated_by: String,
+    /// Unix milliseconds, for people to read; never used to decide anything.
+    pub updated_at: i64,
+}
+
+/// One change in a push: the entry as the client now has it, and the version it started from
+/// (none for an entry the client created).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    pub entry: TeamEntry,
+    pub base_version: Option<i64>,
+}
+
+/// `POST /v1/lexicon/push`. `batch` (a ULID) makes a retry return the first answer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Push {
+    pub batch: String,
+    pub changes: Vec<Change>,
+}
+
+/// What happened to one change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "lowercase")]
+pub enum Outcome {
+    /// Stored (merged with others' changes where needed); `row` is the server's copy now.
+    Applied { row: EntryRow },
+    /// Not stored: the expert decides. `row` is the server's copy.
+    Conflict { row: EntryRow, conflict: Conflict },
+    /// Not stored and never will be as sent.
+    Rejected { id: String, reason: String },
+}
+
+/// Why a change conflicts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Conflict {
+    /// Both sides changed these fields differently (or one deleted what the other edited).
+    Fields { fields: Vec<Field> },
+    /// Another entry already has this key: merge into it (`row`) instead.
+    SameKey,
+}
+
+/// The answer to a push, in the order of its changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pushed {
+    /// The library version after the push.
+    pub version: i64,
+    pub outcomes: Vec<Outcome>,
+}
+
+/// Where a pull goes on from: changes after `version`, and within it after entry `after`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cursor {
+    pub version: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+}
+
+/// `GET /v1/lexicon/changes?since=N[&after=ID]&limit=L`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Changes {
+    /// Rows in (version, id) order.
+    pub rows: Vec<EntryRow>,
+    /// The next page's cursor; none when this page reached the end.
+    pub next: Option<Cursor>,
+    /// The library version when the page was read.
+    pub version: i64,
+}
+
+/// An error body: a stable code for programs and a message for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    pub code: String,
+    pub message: String,
+}
