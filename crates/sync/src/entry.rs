@@ -65,7 +65,10 @@ impl TeamEntry {
         }
         let texts = [&self.iast, &self.deva].into_iter().chain(&self.variants);
         if let Some(long) = texts.clone().find(|t| t.chars().count() > MAX_TEXT) {
-            return Some(format!("{:?}… is longer than {MAX_TEXT} characters", long.chars().take(20).collect::<String>()));
+            return Some(format!(
+                "{:?}… is longer than {MAX_TEXT} characters",
+                long.chars().take(20).collect::<String>()
+            ));
         }
         if let Some(bad) = texts.clone().find(|t| t.chars().any(char::is_control)) {
             return Some(format!("{bad:?} holds a control character"));

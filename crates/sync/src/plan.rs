@@ -182,7 +182,13 @@ mod tests {
         let plan = plan_push(&[create(entry(B, "arjunā"))], &gathered(), 4, "ravi", 9);
         assert_eq!(plan.outcomes, [Outcome::Conflict { row: gathered().rows[A].clone(), conflict: Conflict::SameKey }]);
         // Within one push too.
-        let plan = plan_push(&[create(entry(B, "Bhīma")), create(entry(A.replace('A', "C").as_str(), "Bhima"))], &Gathered::default(), 1, "r", 9);
+        let plan = plan_push(
+            &[create(entry(B, "Bhīma")), create(entry(A.replace('A', "C").as_str(), "Bhima"))],
+            &Gathered::default(),
+            1,
+            "r",
+            9,
+        );
         assert!(matches!(plan.outcomes[1], Outcome::Conflict { conflict: Conflict::SameKey, .. }), "{plan:?}");
         assert_eq!(plan.writes.len(), 1);
     }
@@ -191,8 +197,13 @@ mod tests {
     fn a_deleted_entry_frees_its_key() {
         let mut gone = gathered().rows[A].entry.clone();
         gone.deleted = true;
-        let plan =
-            plan_push(&[Change { entry: gone, base_version: Some(3) }, create(entry(B, "Arjuna"))], &gathered(), 4, "r", 9);
+        let plan = plan_push(
+            &[Change { entry: gone, base_version: Some(3) }, create(entry(B, "Arjuna"))],
+            &gathered(),
+            4,
+            "r",
+            9,
+        );
         assert!(applied(&plan.outcomes[0]).entry.deleted);
         assert_eq!(applied(&plan.outcomes[1]).entry.id, B);
     }

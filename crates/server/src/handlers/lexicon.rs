@@ -1,0 +1,41 @@
+use axum::extract::{Query, State};
+use axum::Json;
+use serde::Deserialize;
+use shruti_sync::{Changes, Cursor, Outcome, Push, Pushed, Role};
+
+use crate::auth::Caller;
+use crate::extract::Json as Body;
+use crate::lexicon::{self, MAX_PAGE};
+use crate::{AppState, Error};
+
+#[derive(Debug, Deserialize)]
+pub struct Since {
+    #[serde(default)]
+    pub since: i64,
+    pub after: Option<String>,
+    pub limit: Option<i64>,
+}
+
+pub async fn changes(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<Since>,
+) -> Result<Json<Changes>, Error> {
+    caller.require(Role::Viewer)?;
+    let cursor = Cursor { version: q.since, after: q.after };
+    Ok(Json(lexicon::changes(&state, cursor, q.limit.unwrap_or(MAX_PAGE)).await?))
+}
+
+pub async fn push(
+    State(state): State<AppState>,
+    caller: Caller,
+    Body(push): Body<Push>,
+) -> Result<Json<Pushed>, Error> {
+    caller.require(Role::Reviewer)?;
+    let pushed = lexicon::push(&state, &caller, push).await?;
+    let conflicts = pushed.outcomes.iter().filter(|o| matches!(o, Outcome::Conflict { .. })).count();
+    if conflicts > 0 {
+        tracing::info!(user = %caller.name, conflicts, "push with conflicts");
+    }
+    Ok(Json(pushed))
+}
