@@ -108,7 +108,7 @@ fn salt() -> Result<SaltString, Error> {
 }
 
 /// A new token: 32 random bytes in hex, after a prefix that makes a leaked one recognisable.
-fn new_token() -> Result<String, Error> {
+pub(crate) fn new_token() -> Result<String, Error> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| Error::Db(format!("no randomness: {e}")))?;
     Ok(format!("shruti_{}", hex(&bytes)))

@@ -5,18 +5,20 @@
 //!   migrations; everything else is written once against it.
 //! - `auth.rs`: users with roles, argon2id passwords, device tokens stored hashed.
 //! - `lexicon.rs`: pushes (planned by `shruti_sync::plan_push`) and pages of changes.
+//! - `queue.rs`: the shared batch queue: leases, heartbeats, exactly-once results, the reaper.
 //! - `router.rs`: every route; `handlers/`: a few lines each.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), shruti_server::Error> {
 //! let server = shruti_server::Server::open("sqlite:team.db").await?;
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8470").await.unwrap();
-//! server.serve(listener).await
+//! server.serve(listener, std::time::Duration::from_secs(15)).await
 //! # }
 //! ```
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 pub use error::Error;
 pub use router::router;
@@ -28,6 +30,7 @@ mod extract;
 mod handlers;
 pub mod lexicon;
 mod limit;
+pub mod queue;
 mod router;
 
 /// What every handler shares.
@@ -49,13 +52,29 @@ impl Server {
         Ok(Server { state: AppState { db, logins: Arc::default() } })
     }
 
-    /// Serves on `listener` until Ctrl-C or SIGTERM, then finishes the requests under way.
-    pub async fn serve(self, listener: tokio::net::TcpListener) -> Result<(), Error> {
+    /// Serves on `listener` until Ctrl-C or SIGTERM, then finishes the requests under way. Every
+    /// `reap_every`, expired leases are requeued.
+    pub async fn serve(self, listener: tokio::net::TcpListener, reap_every: Duration) -> Result<(), Error> {
+        tokio::spawn(reaper(self.state.clone(), reap_every));
         let app = router(self.state).into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(listener, app)
             .with_graceful_shutdown(shutdown())
             .await
             .map_err(|e| Error::Config(format!("serving: {e}")))
+    }
+}
+
+async fn reaper(state: AppState, every: Duration) {
+    let mut tick = tokio::time::interval(every);
+    loop {
+        tick.tick().await;
+        match queue::reap(&state).await {
+            Ok(r) if r != queue::Reaped::default() => {
+                tracing::info!(requeued = r.requeued, quarantined = r.quarantined, "expired leases reaped")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!("reaping expired leases: {e}"),
+        }
     }
 }
 

@@ -4,11 +4,13 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{delete, get, patch, post};
 use axum::Router;
 
-use crate::handlers::{health, lexicon, users};
+use crate::handlers::{health, jobs, lexicon, users};
 use crate::{AppState, Error};
 
 /// The largest request body accepted (a push of the most changes fits with room to spare).
 pub const MAX_BODY: usize = 1 << 20;
+/// A batch upload's limit: 100,000 files with paths and hashes.
+pub const MAX_BATCH_BODY: usize = 32 << 20;
 
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -22,6 +24,14 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/users/{name}", patch(users::update))
         .route("/v1/lexicon/changes", get(lexicon::changes))
         .route("/v1/lexicon/push", post(lexicon::push))
+        .route("/v1/batches", get(jobs::batches).post(jobs::create_batch).layer(DefaultBodyLimit::max(MAX_BATCH_BODY)))
+        .route("/v1/batches/{id}", get(jobs::batch))
+        .route("/v1/batches/{id}/jobs", get(jobs::jobs))
+        .route("/v1/batches/{id}/requeue", post(jobs::requeue))
+        .route("/v1/jobs/claim", post(jobs::claim))
+        .route("/v1/jobs/{id}/heartbeat", post(jobs::heartbeat))
+        .route("/v1/jobs/{id}/complete", post(jobs::complete))
+        .route("/v1/jobs/{id}/fail", post(jobs::fail))
         .fallback(|| async { Error::NotFound("no such route".into()) })
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)

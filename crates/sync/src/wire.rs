@@ -152,3 +152,143 @@ pub struct ApiError {
     pub code: String,
     pub message: String,
 }
+
+/// A file of a team batch: its path relative to the shared drive and its content's SHA-256.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchFile {
+    pub path: String,
+    pub hash: String,
+}
+
+/// `POST /v1/batches` (admin): a team lead's batch.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewBatch {
+    pub name: String,
+    pub files: Vec<BatchFile>,
+}
+
+/// A job's state on the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum JobState {
+    Queued,
+    Leased,
+    Done,
+    /// Failed too often or for good: never claimed again until an admin requeues it.
+    Quarantined,
+}
+
+impl JobState {
+    pub const ALL: [JobState; 4] = [JobState::Queued, JobState::Leased, JobState::Done, JobState::Quarantined];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            JobState::Queued => "queued",
+            JobState::Leased => "leased",
+            JobState::Done => "done",
+            JobState::Quarantined => "quarantined",
+        }
+    }
+}
+
+impl std::str::FromStr for JobState {
+    type Err = String;
+    fn from_str(s: &str) -> Result<JobState, String> {
+        JobState::ALL.into_iter().find(|j| j.name() == s).ok_or_else(|| format!("unknown job state {s:?}"))
+    }
+}
+
+/// A batch as created or listed, with its jobs counted by state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchInfo {
+    pub id: i64,
+    pub name: String,
+    pub created_by: String,
+    pub counts: std::collections::BTreeMap<JobState, i64>,
+}
+
+/// `POST /v1/jobs/claim`: how long the client may be gone before its lease expires.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claim {
+    pub device: String,
+    /// Seconds; the server bounds it (a minute to a week) and has a default for offline work.
+    #[serde(default)]
+    pub lease_secs: Option<i64>,
+}
+
+/// A claimed job: do it, heartbeat while online, complete or fail it with `lease`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lease {
+    pub job: i64,
+    pub batch: i64,
+    pub path: String,
+    pub hash: String,
+    /// The lease token: only its holder may complete the job.
+    pub lease: String,
+    /// Unix milliseconds.
+    pub expires_at: i64,
+    /// This is the job's n-th claim.
+    pub attempt: i64,
+}
+
+/// `POST /v1/jobs/{id}/heartbeat`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Heartbeat {
+    pub lease: String,
+}
+
+/// What processing a file found: the flags by kind and what the experts decided.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobResult {
+    /// Flags raised, by kind.
+    pub flags: std::collections::BTreeMap<String, i64>,
+    /// Flags still undecided.
+    pub pending: i64,
+    pub decisions: Vec<DecisionSummary>,
+}
+
+/// One expert decision, as the team sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionSummary {
+    /// The flagged text.
+    pub heard: String,
+    /// What it became (none: kept as heard).
+    pub text: Option<String>,
+    pub action: String,
+    pub by: String,
+    /// Unix milliseconds.
+    pub at: i64,
+}
+
+/// `POST /v1/jobs/{id}/complete`: recorded once per (job, input hash), however often sent.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Complete {
+    pub lease: String,
+    /// The SHA-256 of the file as processed.
+    pub hash: String,
+    pub result: JobResult,
+}
+
+/// `POST /v1/jobs/{id}/fail`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Fail {
+    pub lease: String,
+    pub error: String,
+    /// The file can never be processed (corrupt, unsupported): quarantine it now.
+    #[serde(default)]
+    pub permanent: bool,
+}
+
+/// A job as listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobInfo {
+    pub id: i64,
+    pub batch: i64,
+    pub path: String,
+    pub hash: String,
+    pub state: JobState,
+    pub attempts: i64,
+    pub holder: Option<String>,
+    pub last_error: Option<String>,
+    pub completed_by: Option<String>,
+}

@@ -162,8 +162,14 @@ pub async fn open(url: &str) -> Result<Arc<dyn Database>, Error> {
 /// The migrations of a backend: (number, SQL), in order.
 fn migrations_for(backend: Backend) -> &'static [(i64, &'static str)] {
     match backend {
-        Backend::Sqlite => &[(1, include_str!("../../migrations/sqlite/0001_init.sql"))],
-        Backend::Postgres => &[(1, include_str!("../../migrations/postgres/0001_init.sql"))],
+        Backend::Sqlite => &[
+            (1, include_str!("../../migrations/sqlite/0001_init.sql")),
+            (2, include_str!("../../migrations/sqlite/0002_queue.sql")),
+        ],
+        Backend::Postgres => &[
+            (1, include_str!("../../migrations/postgres/0001_init.sql")),
+            (2, include_str!("../../migrations/postgres/0002_queue.sql")),
+        ],
     }
 }
 

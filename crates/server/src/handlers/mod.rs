@@ -2,5 +2,6 @@
 //! functions. The routes are all in `router.rs`.
 
 pub mod health;
+pub mod jobs;
 pub mod lexicon;
 pub mod users;

@@ -13,6 +13,7 @@ use shruti_sync::Role;
 mod auth;
 mod hostile;
 mod lexicon;
+mod queue;
 
 /// A running server and a client for it.
 pub struct Harness {
@@ -53,7 +54,7 @@ impl Harness {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let serving = Server { state: server.state.clone() };
-        tokio::spawn(serving.serve(listener));
+        tokio::spawn(serving.serve(listener, std::time::Duration::from_millis(200)));
         Harness { base, http: Client::new(), server, _dir: dir }
     }
 

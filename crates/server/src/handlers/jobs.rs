@@ -1,0 +1,98 @@
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+use shruti_sync::{BatchInfo, Claim, Complete, Fail, Heartbeat, JobInfo, JobState, NewBatch, Role};
+
+use crate::auth::Caller;
+use crate::extract::Json as Body;
+use crate::queue::{self, Recorded};
+use crate::{AppState, Error};
+
+pub async fn create_batch(
+    State(state): State<AppState>,
+    caller: Caller,
+    Body(batch): Body<NewBatch>,
+) -> Result<Json<BatchInfo>, Error> {
+    caller.require(Role::Admin)?;
+    let info = queue::create_batch(&state, &caller, batch).await?;
+    tracing::info!(by = %caller.name, batch = info.id, files = info.counts.values().sum::<i64>(), "batch created");
+    Ok(Json(info))
+}
+
+pub async fn batches(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<BatchInfo>>, Error> {
+    caller.require(Role::Viewer)?;
+    Ok(Json(queue::batches(&state).await?))
+}
+
+pub async fn batch(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<BatchInfo>, Error> {
+    caller.require(Role::Viewer)?;
+    Ok(Json(queue::batch_info(&state, id).await?))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct JobQuery {
+    pub state: Option<JobState>,
+    #[serde(default)]
+    pub after: i64,
+    pub limit: Option<i64>,
+}
+
+pub async fn jobs(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Query(q): Query<JobQuery>,
+) -> Result<Json<Vec<JobInfo>>, Error> {
+    caller.require(Role::Viewer)?;
+    Ok(Json(queue::jobs(&state, id, q.state, q.after, q.limit.unwrap_or(1000)).await?))
+}
+
+pub async fn requeue(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> Result<Json<u64>, Error> {
+    caller.require(Role::Admin)?;
+    Ok(Json(queue::requeue(&state, id).await?))
+}
+
+/// A lease, or 204 when no job is waiting.
+pub async fn claim(State(state): State<AppState>, caller: Caller, Body(claim): Body<Claim>) -> Result<Response, Error> {
+    caller.require(Role::Reviewer)?;
+    Ok(match queue::claim(&state, &caller, claim).await? {
+        Some(lease) => Json(lease).into_response(),
+        None => StatusCode::NO_CONTENT.into_response(),
+    })
+}
+
+pub async fn heartbeat(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Body(beat): Body<Heartbeat>,
+) -> Result<Json<i64>, Error> {
+    caller.require(Role::Reviewer)?;
+    Ok(Json(queue::heartbeat(&state, id, beat.lease).await?))
+}
+
+pub async fn complete(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Body(done): Body<Complete>,
+) -> Result<Json<Recorded>, Error> {
+    caller.require(Role::Reviewer)?;
+    Ok(Json(queue::complete(&state, &caller, id, done).await?))
+}
+
+pub async fn fail(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Body(failed): Body<Fail>,
+) -> Result<Json<JobInfo>, Error> {
+    caller.require(Role::Reviewer)?;
+    Ok(Json(queue::fail(&state, id, failed).await?))
+}

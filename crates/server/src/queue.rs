@@ -1,0 +1,440 @@
+//! The shared batch queue: batches of files from a team lead; jobs claimed with a lease token
+//! and an expiry sized for offline work; heartbeats; completion recorded once per (job, input
+//! hash); failures retried with backoff and quarantined after [`MAX_ATTEMPTS`]; a reaper that
+//! requeues expired leases.
+
+use shruti_sync::{BatchFile, BatchInfo, Claim, Complete, Fail, JobInfo, JobState, Lease, NewBatch};
+
+use crate::auth::Caller;
+use crate::db::{transaction, Backend, Mode, Row, Tx, Value};
+use crate::{now_ms, AppState, Error};
+
+/// Claims of one job before it is quarantined.
+pub const MAX_ATTEMPTS: i64 = 5;
+/// The lease when the client names none: a working day offline.
+pub const DEFAULT_LEASE_SECS: i64 = 8 * 3600;
+const LEASE_SECS: std::ops::RangeInclusive<i64> = 60..=7 * 24 * 3600;
+/// The most files one batch may hold.
+pub const MAX_FILES: usize = 100_000;
+/// The first retry waits this long; each later one twice as long, up to [`MAX_BACKOFF_MS`].
+const BACKOFF_MS: i64 = 30_000;
+const MAX_BACKOFF_MS: i64 = 3_600_000;
+
+const JOB_COLUMNS: &str = "id, batch_id, path, input_hash, state, attempts, holder, last_error, completed_by";
+
+/// The wait before a job that failed `attempts` times is offered again.
+pub fn backoff_ms(attempts: i64) -> i64 {
+    let doublings = u32::try_from(attempts.saturating_sub(1).clamp(0, 20)).unwrap_or(20);
+    BACKOFF_MS.saturating_mul(1 << doublings).min(MAX_BACKOFF_MS)
+}
+
+/// Why a path from a batch cannot be used, if it cannot: it must stay inside the shared drive.
+pub fn path_problem(path: &str) -> Option<&'static str> {
+    if path.is_empty() || path.len() > 1024 {
+        Some("empty or longer than 1,024 bytes")
+    } else if path.starts_with('/') || path.starts_with('\\') || path.chars().nth(1) == Some(':') {
+        Some("absolute: paths are relative to the shared drive")
+    } else if path.split(['/', '\\']).any(|part| part == ".." || part.is_empty() || part == ".") {
+        Some("has an empty, '.' or '..' part")
+    } else if path.chars().any(char::is_control) {
+        Some("holds a control character")
+    } else {
+        None
+    }
+}
+
+fn check_batch(batch: &NewBatch) -> Result<(), Error> {
+    let name = batch.name.trim();
+    if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
+        return Err(Error::BadRequest("batch name: 1–200 characters, no control characters".into()));
+    }
+    if batch.files.is_empty() || batch.files.len() > MAX_FILES {
+        return Err(Error::BadRequest(format!("{} files: a batch holds 1–{MAX_FILES}", batch.files.len())));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (i, BatchFile { path, hash }) in batch.files.iter().enumerate() {
+        if let Some(problem) = path_problem(path) {
+            return Err(Error::BadRequest(format!("file {}: path {path:?} is {problem}", i + 1)));
+        }
+        if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+            return Err(Error::BadRequest(format!("file {} ({path}): hash is not a lowercase SHA-256", i + 1)));
+        }
+        if !seen.insert(path.as_str()) {
+            return Err(Error::BadRequest(format!("file {} ({path}): listed twice", i + 1)));
+        }
+    }
+    Ok(())
+}
+
+/// Creates a batch with a queued job per file.
+pub async fn create_batch(state: &AppState, caller: &Caller, batch: NewBatch) -> Result<BatchInfo, Error> {
+    check_batch(&batch)?;
+    let by = caller.name.clone();
+    let id = transaction(&*state.db, Mode::Write, move |tx| {
+        Box::pin(async move {
+            let now = now_ms();
+            let id = tx
+                .query_one(
+                    "INSERT INTO batches (name, created_by, created_at) VALUES ($1, $2, $3) RETURNING id",
+                    &[batch.name.trim().into(), by.into(), now.into()],
+                )
+                .await?
+                .int(0)?;
+            // Many rows per statement: a 10,000-file batch is 100 statements, not 10,000.
+            for chunk in batch.files.chunks(100) {
+                let mut sql = "INSERT INTO jobs (batch_id, available_at, state, path, input_hash) VALUES ".to_owned();
+                let mut params: Vec<Value> = vec![id.into(), now.into()];
+                for (i, file) in chunk.iter().enumerate() {
+                    let sep = if i == 0 { "" } else { ", " };
+                    sql.push_str(&format!("{sep}($1, $2, 'queued', ${}, ${})", 3 + 2 * i, 4 + 2 * i));
+                    params.extend([file.path.as_str().into(), file.hash.as_str().into()]);
+                }
+                tx.execute(&sql, &params).await?;
+            }
+            Ok(id)
+        })
+    })
+    .await?;
+    batch_info(state, id).await
+}
+
+/// A batch with its jobs counted by state.
+pub async fn batch_info(state: &AppState, id: i64) -> Result<BatchInfo, Error> {
+    batches_where(state, Some(id)).await?.pop().ok_or_else(|| Error::NotFound(format!("no batch {id}")))
+}
+
+/// Every batch, newest first.
+pub async fn batches(state: &AppState) -> Result<Vec<BatchInfo>, Error> {
+    batches_where(state, None).await
+}
+
+async fn batches_where(state: &AppState, id: Option<i64>) -> Result<Vec<BatchInfo>, Error> {
+    transaction(&*state.db, Mode::Read, move |tx| {
+        Box::pin(async move {
+            let filter = if id.is_some() { "WHERE b.id = $1" } else { "" };
+            let params: Vec<Value> = id.into_iter().map(Value::from).collect();
+            let rows = tx
+                .query(
+                    &format!(
+                        "SELECT b.id, b.name, b.created_by, j.state, COUNT(j.id) FROM batches b \
+                         LEFT JOIN jobs j ON j.batch_id = b.id {filter} \
+                         GROUP BY b.id, b.name, b.created_by, j.state ORDER BY b.id DESC"
+                    ),
+                    &params,
+                )
+                .await?;
+            let mut out: Vec<BatchInfo> = Vec::new();
+            for r in &rows {
+                let id = r.int(0)?;
+                if out.last().is_none_or(|b| b.id != id) {
+                    out.push(BatchInfo { id, name: r.text(1)?, created_by: r.text(2)?, counts: Default::default() });
+                }
+                if let Some(state) = r.opt_text(3)? {
+                    let state = state.parse().map_err(Error::Db)?;
+                    out.last_mut().expect("pushed").counts.insert(state, r.int(4)?);
+                }
+            }
+            Ok(out)
+        })
+    })
+    .await
+}
+
+/// Claims the oldest available job, or none when there is none.
+pub async fn claim(state: &AppState, caller: &Caller, claim: Claim) -> Result<Option<Lease>, Error> {
+    let lease_secs = claim.lease_secs.unwrap_or(DEFAULT_LEASE_SECS).clamp(*LEASE_SECS.start(), *LEASE_SECS.end());
+    let token = crate::auth::new_token()?;
+    let (holder, backend) = (caller.name.clone(), state.db.backend());
+    let device: String = claim.device.chars().take(100).collect();
+    transaction(&*state.db, Mode::Write, move |tx| {
+        Box::pin(async move {
+            let now = now_ms();
+            let expires = now + lease_secs * 1000;
+            // PostgreSQL: concurrent claimers skip each other's rows instead of queueing on them.
+            let lock = if backend == Backend::Postgres { " FOR UPDATE SKIP LOCKED" } else { "" };
+            let row = tx
+                .query_opt(
+                    &format!(
+                        "UPDATE jobs SET state = 'leased', lease_token = $1, holder = $2, device = $3, \
+                         lease_expires_at = $4, lease_ms = $5, attempts = attempts + 1 \
+                         WHERE id = (SELECT id FROM jobs WHERE state = 'queued' AND available_at <= $6 \
+                         ORDER BY id LIMIT 1{lock}) \
+                         RETURNING id, batch_id, path, input_hash, attempts"
+                    ),
+                    &[
+                        token.as_str().into(),
+                        holder.into(),
+                        device.into(),
+                        expires.into(),
+                        (lease_secs * 1000).into(),
+                        now.into(),
+                    ],
+                )
+                .await?;
+            row.map(|r| {
+                Ok(Lease {
+                    job: r.int(0)?,
+                    batch: r.int(1)?,
+                    path: r.text(2)?,
+                    hash: r.text(3)?,
+                    lease: token,
+                    expires_at: expires,
+                    attempt: r.int(4)?,
+                })
+            })
+            .transpose()
+        })
+    })
+    .await
+}
+
+/// The job leased under `lease`, if the lease still holds; else the 409 the holder gets.
+async fn held(tx: &mut dyn Tx, job: i64, lease: &str, now: i64) -> Result<Row, Error> {
+    let row = tx
+        .query_opt(
+            "SELECT state, lease_token, lease_expires_at, lease_ms, attempts FROM jobs WHERE id = $1",
+            &[job.into()],
+        )
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("no job {job}")))?;
+    let valid = row.text(0)? == "leased"
+        && row.opt_text(1)?.as_deref() == Some(lease)
+        && row.opt_int(2)?.is_some_and(|expires| expires >= now);
+    if valid {
+        Ok(row)
+    } else {
+        Err(lease_lost(job))
+    }
+}
+
+fn lease_lost(job: i64) -> Error {
+    Error::Conflict {
+        code: "lease-lost",
+        message: format!("the lease on job {job} is not yours any more (expired or taken): keep the result as late"),
+    }
+}
+
+/// Extends a held lease by its length; the new expiry.
+pub async fn heartbeat(state: &AppState, job: i64, lease: String) -> Result<i64, Error> {
+    transaction(&*state.db, Mode::Write, move |tx| {
+        Box::pin(async move {
+            let now = now_ms();
+            let row = held(tx, job, &lease, now).await?;
+            let expires = now + row.opt_int(3)?.unwrap_or(DEFAULT_LEASE_SECS * 1000);
+            tx.execute("UPDATE jobs SET lease_expires_at = $1 WHERE id = $2", &[expires.into(), job.into()]).await?;
+            Ok(expires)
+        })
+    })
+    .await
+}
+
+/// Whether a completion was the first record of its result.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Recorded {
+    pub job: i64,
+    pub first: bool,
+}
+
+/// Records a job's result. Sent again under the same lease (a lost answer), it is recorded once.
+pub async fn complete(state: &AppState, caller: &Caller, job: i64, done: Complete) -> Result<Recorded, Error> {
+    if done.hash.len() != 64 {
+        return Err(Error::BadRequest("hash: the SHA-256 of the file as processed".into()));
+    }
+    let result = serde_json::to_string(&done.result).map_err(|e| Error::BadRequest(e.to_string()))?;
+    let by = caller.name.clone();
+    transaction(&*state.db, Mode::Write, move |tx| {
+        Box::pin(async move {
+            let now = now_ms();
+            let current = tx
+                .query_opt("SELECT state, lease_token FROM jobs WHERE id = $1", &[job.into()])
+                .await?
+                .ok_or_else(|| Error::NotFound(format!("no job {job}")))?;
+            if current.text(0)? == "done" && current.opt_text(1)?.as_deref() == Some(done.lease.as_str()) {
+                return Ok(Recorded { job, first: false });
+            }
+            held(tx, job, &done.lease, now).await?;
+            let first = tx
+                .execute(
+                    "INSERT INTO job_results (job_id, input_hash, result, recorded_by, recorded_at) \
+                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                    &[job.into(), done.hash.into(), result.into(), by.as_str().into(), now.into()],
+                )
+                .await?
+                == 1;
+            tx.execute(
+                "UPDATE jobs SET state = 'done', completed_by = $1, completed_at = $2, last_error = NULL WHERE id = $3",
+                &[by.into(), now.into(), job.into()],
+            )
+            .await?;
+            Ok(Recorded { job, first })
+        })
+    })
+    .await
+}
+
+/// Records a failure: the job waits out a backoff and is offered again, or is quarantined when
+/// it is permanent or has failed [`MAX_ATTEMPTS`] times.
+pub async fn fail(state: &AppState, job: i64, failed: Fail) -> Result<JobInfo, Error> {
+    let error: String = failed.error.chars().take(2000).collect();
+    transaction(&*state.db, Mode::Write, move |tx| {
+        Box::pin(async move {
+            let now = now_ms();
+            let row = held(tx, job, &failed.lease, now).await?;
+            let attempts = row.int(4)?;
+            release(tx, job, attempts, failed.permanent, &error, now).await?;
+            job_info(tx, job).await
+        })
+    })
+    .await
+}
+
+/// Puts a job back in the queue after a backoff, or in quarantine.
+async fn release(
+    tx: &mut dyn Tx,
+    job: i64,
+    attempts: i64,
+    permanent: bool,
+    error: &str,
+    now: i64,
+) -> Result<(), Error> {
+    let quarantine = permanent || attempts >= MAX_ATTEMPTS;
+    let state = if quarantine { "quarantined" } else { "queued" };
+    tx.execute(
+        "UPDATE jobs SET state = $1, available_at = $2, last_error = $3, lease_token = NULL, holder = NULL, \
+         lease_expires_at = NULL WHERE id = $4",
+        &[state.into(), (now + backoff_ms(attempts)).into(), error.into(), job.into()],
+    )
+    .await?;
+    Ok(())
+}
+
+/// What the reaper did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Reaped {
+    pub requeued: u64,
+    pub quarantined: u64,
+}
+
+/// Requeues (with backoff) or quarantines every job whose lease has expired.
+pub async fn reap(state: &AppState) -> Result<Reaped, Error> {
+    let backend = state.db.backend();
+    transaction(&*state.db, Mode::Write, move |tx| {
+        Box::pin(async move {
+            let now = now_ms();
+            let lock = if backend == Backend::Postgres { " FOR UPDATE SKIP LOCKED" } else { "" };
+            let expired = tx
+                .query(
+                    &format!("SELECT id, attempts FROM jobs WHERE state = 'leased' AND lease_expires_at < $1 LIMIT 1000{lock}"),
+                    &[now.into()],
+                )
+                .await?;
+            let mut reaped = Reaped::default();
+            for r in &expired {
+                let attempts = r.int(1)?;
+                release(tx, r.int(0)?, attempts, false, &format!("lease expired (attempt {attempts})"), now).await?;
+                if attempts >= MAX_ATTEMPTS {
+                    reaped.quarantined += 1;
+                } else {
+                    reaped.requeued += 1;
+                }
+            }
+            Ok(reaped)
+        })
+    })
+    .await
+}
+
+async fn job_info(tx: &mut dyn Tx, job: i64) -> Result<JobInfo, Error> {
+    let row = tx
+        .query_opt(&format!("SELECT {JOB_COLUMNS} FROM jobs WHERE id = $1"), &[job.into()])
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("no job {job}")))?;
+    to_job(&row)
+}
+
+fn to_job(r: &Row) -> Result<JobInfo, Error> {
+    Ok(JobInfo {
+        id: r.int(0)?,
+        batch: r.int(1)?,
+        path: r.text(2)?,
+        hash: r.text(3)?,
+        state: r.text(4)?.parse::<JobState>().map_err(Error::Db)?,
+        attempts: r.int(5)?,
+        holder: r.opt_text(6)?,
+        last_error: r.opt_text(7)?,
+        completed_by: r.opt_text(8)?,
+    })
+}
+
+/// A batch's jobs after job `after`, optionally in one state.
+pub async fn jobs(
+    state: &AppState,
+    batch: i64,
+    only: Option<JobState>,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<JobInfo>, Error> {
+    let limit = limit.clamp(1, 1000);
+    transaction(&*state.db, Mode::Read, move |tx| {
+        Box::pin(async move {
+            let rows = tx
+                .query(
+                    &format!(
+                        "SELECT {JOB_COLUMNS} FROM jobs WHERE batch_id = $1 AND id > $2 AND ($3 = '' OR state = $3) \
+                         ORDER BY id LIMIT $4"
+                    ),
+                    &[batch.into(), after.into(), only.map_or("", JobState::name).into(), limit.into()],
+                )
+                .await?;
+            rows.iter().map(to_job).collect()
+        })
+    })
+    .await
+}
+
+/// Puts quarantined jobs of a batch back in the queue with their attempts reset; how many.
+pub async fn requeue(state: &AppState, batch: i64) -> Result<u64, Error> {
+    transaction(&*state.db, Mode::Write, move |tx| {
+        Box::pin(async move {
+            tx.execute(
+                "UPDATE jobs SET state = 'queued', attempts = 0, available_at = $1 WHERE batch_id = $2 AND state = 'quarantined'",
+                &[now_ms().into(), batch.into()],
+            )
+            .await
+        })
+    })
+    .await
+}
+
+/// Jobs by state, over every batch (for `/metrics`).
+pub async fn counts(state: &AppState) -> Result<Vec<(JobState, i64)>, Error> {
+    transaction(&*state.db, Mode::Read, |tx| {
+        Box::pin(async move {
+            let rows = tx.query("SELECT state, COUNT(*) FROM jobs GROUP BY state", &[]).await?;
+            rows.iter().map(|r| Ok((r.text(0)?.parse().map_err(Error::Db)?, r.int(1)?))).collect()
+        })
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_stay_inside_the_shared_drive() {
+        assert_eq!(path_problem("talks/2024/gita-01.mp3"), None);
+        for bad in
+            ["/etc/passwd", "../secret", "talks/../../x", "C:\\x", "\\\\server\\x", "a//b", "a/./b", "", "a\u{0}b"]
+        {
+            assert!(path_problem(bad).is_some(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_an_hour() {
+        assert_eq!(backoff_ms(1), 30_000);
+        assert_eq!(backoff_ms(2), 60_000);
+        assert_eq!(backoff_ms(50), MAX_BACKOFF_MS);
+    }
+}
