@@ -13,13 +13,21 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = cmd::Cli::parse();
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("SHRUTI_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(if cli.verbose { "debug" } else { "warn" })),
-        )
-        .init();
+    let default = if cli.verbose {
+        "debug"
+    } else if cli.logs_json() {
+        "info"
+    } else {
+        "warn"
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("SHRUTI_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let logs = tracing_subscriber::fmt().with_writer(std::io::stderr).with_env_filter(filter);
+    if cli.logs_json() {
+        logs.json().init();
+    } else {
+        logs.init();
+    }
     match cmd::run(cli) {
         Ok(code) => code,
         Err(err) => {

@@ -33,6 +33,9 @@ pub enum Error {
     /// A request that cannot be carried out as asked.
     #[error("{0}")]
     Invalid(String),
+    /// The team server refused a request or could not be reached.
+    #[error(transparent)]
+    Team(#[from] crate::team::TeamError),
 }
 
 impl Error {

@@ -7,23 +7,40 @@ use shruti_store::Project;
 
 use crate::error::Result;
 
-/// The lexicon with the project's additions applied. An addition that no longer fits (the
-/// lexicon files gained the same entry, or the entry it extended was withdrawn) is skipped with
-/// a warning rather than locking the project.
+/// The lexicon with the project's additions applied, then the team library's entries.
 pub fn project_lexicon(project: &Project, base: &Lexicon) -> Result<Lexicon> {
-    let additions = project.lexicon_additions()?;
+    let own = with_additions(base, project.lexicon_additions()?, "project additions");
+    // The team library's entries, as far as the project has them: what the lexicon lacks.
+    let mut team = Vec::new();
+    for row in project.team_locals(None)? {
+        match serde_json::from_str::<shruti_sync::TeamEntry>(&row.entry) {
+            Ok(entry) => team.push(entry),
+            Err(e) => tracing::warn!("team entry {} skipped: {e}", row.id),
+        }
+    }
+    if team.is_empty() {
+        return Ok(own);
+    }
+    let additions = crate::team::lexicon::as_additions(&team, &own);
+    Ok(with_additions(&own, additions, "team library"))
+}
+
+/// `base` with `additions`. An addition that no longer fits (the lexicon files gained the same
+/// entry, or the entry it extended was withdrawn) is skipped with a warning rather than locking
+/// the project.
+fn with_additions(base: &Lexicon, additions: Vec<Addition>, source: &str) -> Lexicon {
     // Usually every addition still fits: one pass, one copy of the lexicon.
-    if let Ok(lexicon) = base.clone().with_additions(&additions, "project additions") {
-        return Ok(lexicon);
+    if let Ok(lexicon) = base.clone().with_additions(&additions, source) {
+        return lexicon;
     }
     let mut lexicon = base.clone();
     for addition in additions {
-        match lexicon.clone().with_additions(std::slice::from_ref(&addition), "project additions") {
+        match lexicon.clone().with_additions(std::slice::from_ref(&addition), source) {
             Ok(next) => lexicon = next,
-            Err(errors) => tracing::warn!("lexicon addition {addition:?} skipped: {}", errors[0]),
+            Err(errors) => tracing::warn!("{source}: {addition:?} skipped: {}", errors[0]),
         }
     }
-    Ok(lexicon)
+    lexicon
 }
 
 /// Adds an entry or a variant from the lexicon editor: checked against the lexicon with the

@@ -9,6 +9,7 @@
 //! - [`export`]: corrected SRT, VTT, TXT or JSON, written atomically.
 //! - [`lexicon`]: the project's engine (lexicon + additions) and re-flagging of outdated transcripts.
 //! - [`settings`]: the desktop app's settings and recent projects.
+//! - [`team`]: sync with a team server: the shared lexicon and the shared batch queue.
 
 pub use error::{Error, Result};
 
@@ -19,4 +20,5 @@ pub mod lexicon;
 pub mod review;
 pub mod scan;
 pub mod settings;
+pub mod team;
 mod watch;

@@ -6,7 +6,7 @@
 //! - `auth.rs`: users with roles, argon2id passwords, device tokens stored hashed.
 //! - `lexicon.rs`: pushes (planned by `shruti_sync::plan_push`) and pages of changes.
 //! - `queue.rs`: the shared batch queue: leases, heartbeats, exactly-once results, the reaper.
-//! - `router.rs`: every route; `handlers/`: a few lines each.
+//! - `router.rs`: every route; `handlers/`: a few lines each; `metrics.rs`: Prometheus.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), shruti_server::Error> {
@@ -30,6 +30,7 @@ mod extract;
 mod handlers;
 pub mod lexicon;
 mod limit;
+mod metrics;
 pub mod queue;
 mod router;
 
@@ -38,6 +39,7 @@ mod router;
 pub struct AppState {
     pub db: Arc<dyn db::Database>,
     logins: Arc<limit::RateLimit>,
+    metrics: Arc<metrics::Metrics>,
 }
 
 /// A server on an opened database.
@@ -49,7 +51,7 @@ impl Server {
     /// Opens (and migrates) the database `url` names: `sqlite:PATH` or `postgres://…`.
     pub async fn open(url: &str) -> Result<Server, Error> {
         let db = db::open(url).await?;
-        Ok(Server { state: AppState { db, logins: Arc::default() } })
+        Ok(Server { state: AppState { db, logins: Arc::default(), metrics: Arc::default() } })
     }
 
     /// Serves on `listener` until Ctrl-C or SIGTERM, then finishes the requests under way. Every
@@ -70,6 +72,8 @@ async fn reaper(state: AppState, every: Duration) {
         tick.tick().await;
         match queue::reap(&state).await {
             Ok(r) if r != queue::Reaped::default() => {
+                let expired = r.requeued + r.quarantined;
+                state.metrics.expired_leases.fetch_add(expired, std::sync::atomic::Ordering::Relaxed);
                 tracing::info!(requeued = r.requeued, quarantined = r.quarantined, "expired leases reaped")
             }
             Ok(_) => {}

@@ -1,6 +1,7 @@
 //! Every route of the server, in one place.
 
 use axum::extract::DefaultBodyLimit;
+use axum::middleware;
 use axum::routing::{delete, get, patch, post};
 use axum::Router;
 
@@ -16,6 +17,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
+        .route("/metrics", get(health::metrics))
+        .route("/openapi.json", get(health::openapi))
         .route("/v1/login", post(users::login))
         .route("/v1/logout", post(users::logout))
         .route("/v1/tokens", get(users::tokens))
@@ -34,5 +37,6 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/jobs/{id}/fail", post(jobs::fail))
         .fallback(|| async { Error::NotFound("no such route".into()) })
         .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::metrics::track))
         .with_state(state)
 }

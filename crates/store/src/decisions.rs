@@ -287,6 +287,24 @@ impl Project {
         Ok(())
     }
 
+    /// The additions after `id` (by their id, oldest first), undone ones left out: what a team
+    /// sync has not yet turned into team changes.
+    pub fn lexicon_additions_after(&self, id: i64) -> Result<Vec<(i64, Addition)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT a.id, a.addition FROM lexicon_additions a WHERE a.id > ?1 AND
+             (a.decision_id IS NULL OR NOT EXISTS (SELECT 1 FROM decisions u WHERE u.undoes = a.decision_id))
+             ORDER BY a.id",
+        )?;
+        let rows = stmt.query_map([id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        rows.map(|row| {
+            let (id, json) = row?;
+            let addition = serde_json::from_str(&json)
+                .map_err(|e| Error::Invalid(format!("stored lexicon addition {json}: {e}")))?;
+            Ok((id, addition))
+        })
+        .collect()
+    }
+
     pub fn lexicon_additions(&self) -> Result<Vec<Addition>> {
         let mut stmt = self.conn.prepare(
             "SELECT a.addition FROM lexicon_additions a

@@ -10,7 +10,8 @@
 //! - lexicon additions made in review, which the pipeline feeds back into the engine;
 //! - the job queue of batch processing, with crash recovery; an audit log;
 //! - segments edited by hand (text, timing), append-only like decisions;
-//! - export of the corrected transcript, search, online backup and restore.
+//! - export of the corrected transcript, search, online backup and restore;
+//! - team sync's local half: the team library's entries, the outbox, the cursor, conflicts.
 //!
 //! It never depends on ASR: `shruti-pipeline` is where recognition, the engine and the store meet.
 //!
@@ -31,6 +32,7 @@ pub use media::{FoundFile, Media, MediaKind, Queued};
 pub use migrate::SCHEMA_VERSION;
 pub use project::{BatchLock, Project, DB_FILE, INDEX_DIR};
 pub use search::{Hit, SearchIndex};
+pub use team::{TeamConflict, TeamLink, TeamLocal, TeamWrite};
 pub use transcripts::{NewTranscript, Reflagged, Source, TranscriptInfo};
 pub use view::{SegmentView, WordView};
 
@@ -45,6 +47,7 @@ mod media;
 mod migrate;
 mod project;
 mod search;
+mod team;
 mod transcripts;
 mod view;
 

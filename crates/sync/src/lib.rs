@@ -24,11 +24,13 @@
 //! assert!(merged.variants.contains("Arjun") && merged.deva == "अर्जुनः");
 //! ```
 
+pub use client::{on_pulled, on_pushed, Apply, Local, LocalState};
 pub use entry::{key, TeamEntry, MAX_TEXT, MAX_VARIANTS};
 pub use merge::{merge, Field};
 pub use plan::{plan_push, Gathered, Plan};
 pub use wire::*;
 
+mod client;
 mod entry;
 mod merge;
 mod plan;

@@ -1,14 +1,14 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Subcommand;
-use shruti_core::lexicon::{Category, Policy};
+use shruti_core::lexicon::{Addition, Category, Policy};
 use shruti_core::{Segment, Transcript, VerseIndex};
 
 use crate::input;
 
-/// Check, count or search the lexicon.
+/// Check, count or search the lexicon; amend a project's.
 #[derive(Subcommand)]
 pub enum Cmd {
     /// Check every entry: file syntax, IAST characters, duplicates, variants claimed twice, and
@@ -27,6 +27,27 @@ pub enum Cmd {
         /// A spelling, an IAST form or Devanagari.
         word: String,
     },
+    /// Correct an entry in a project's lexicon, as the app's lexicon editor does: its
+    /// Devanagari, its category, or variants that were wrong. The project is re-flagged, and a
+    /// project linked to a team server pushes it with `shruti sync push`.
+    ///
+    /// Example: shruti lexicon amend Arjuna --deva अर्जुनः --project lectures/
+    Amend {
+        /// The entry's IAST.
+        iast: String,
+        #[arg(long)]
+        deva: Option<String>,
+        #[arg(long)]
+        category: Option<String>,
+        /// A variant to drop (repeatable).
+        #[arg(long = "remove-variant")]
+        remove_variants: Vec<String>,
+        #[arg(long, default_value = ".", value_name = "DIR")]
+        project: std::path::PathBuf,
+        /// Who makes the change; default $SHRUTI_EXPERT, then $USER.
+        #[arg(long)]
+        by: Option<String>,
+    },
 }
 
 impl Cmd {
@@ -35,6 +56,23 @@ impl Cmd {
             Cmd::Check => check(dir),
             Cmd::Stats => stats(dir),
             Cmd::Lookup { word } => lookup(dir, &word),
+            Cmd::Amend { iast, deva, category, remove_variants, project, by } => {
+                let category = category
+                    .map(|c| {
+                        Category::ALL
+                            .into_iter()
+                            .find(|k| k.name() == c)
+                            .with_context(|| format!("unknown category {c:?}"))
+                    })
+                    .transpose()?;
+                let addition = Addition::Amend { iast, deva, category, remove_variants };
+                let mut project = crate::cmd::batch::open(&project)?;
+                let base = input::lexicon(dir)?;
+                let reflagged =
+                    shruti_pipeline::lexicon::add(&mut project, &base, addition, &super::review::expert(by))?;
+                eprintln!("amended; {} transcript(s) re-flagged", reflagged.transcripts);
+                Ok(ExitCode::SUCCESS)
+            }
         }
     }
 }

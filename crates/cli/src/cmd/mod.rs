@@ -13,6 +13,8 @@ mod model;
 mod project;
 mod review;
 mod search;
+mod serve;
+mod sync;
 mod transcribe;
 
 use std::path::PathBuf;
@@ -54,6 +56,9 @@ enum Command {
     Eval(eval::Cmd),
     #[command(subcommand)]
     Bench(bench::Cmd),
+    Serve(serve::Cmd),
+    #[command(subcommand)]
+    Sync(sync::Cmd),
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
@@ -71,5 +76,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Project(cmd) => cmd.run(),
         Command::Eval(cmd) => cmd.run(lexicon),
         Command::Bench(cmd) => cmd.run(lexicon),
+        Command::Serve(cmd) => cmd.run(),
+        Command::Sync(cmd) => cmd.run(lexicon),
+    }
+}
+
+impl Cli {
+    /// The server logs JSON lines, for machines; every other command logs for people.
+    pub fn logs_json(&self) -> bool {
+        matches!(self.command, Command::Serve(_))
     }
 }

@@ -110,7 +110,7 @@ impl Cmd {
     }
 }
 
-fn expert(by: Option<String>) -> String {
+pub(crate) fn expert(by: Option<String>) -> String {
     by.or_else(|| std::env::var("SHRUTI_EXPERT").ok())
         .or_else(|| std::env::var("USER").ok())
         .filter(|s| !s.trim().is_empty())

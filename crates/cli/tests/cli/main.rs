@@ -5,6 +5,7 @@ mod correct;
 mod eval;
 mod flag;
 mod lexicon;
+mod team;
 mod transcribe;
 
 use std::path::{Path, PathBuf};

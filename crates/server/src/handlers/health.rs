@@ -3,8 +3,9 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde_json::{json, Value};
 
-use crate::db::{applied, latest_migration};
-use crate::AppState;
+use crate::auth::Caller;
+use crate::db::{applied, latest_migration, transaction, Mode};
+use crate::{queue, AppState, Error};
 
 /// Alive: the process answers.
 pub async fn health() -> &'static str {
@@ -27,4 +28,22 @@ pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
             (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "database": "unreachable" })))
         }
     }
+}
+
+/// Prometheus metrics (any role: a scraper logs in like a device).
+pub async fn metrics(
+    State(state): State<AppState>,
+    _caller: Caller,
+) -> Result<([(&'static str, &'static str); 1], String), Error> {
+    let version = transaction(&*state.db, Mode::Read, |tx| {
+        Box::pin(async move { tx.query_one("SELECT version FROM library WHERE id = 1", &[]).await?.int(0) })
+    })
+    .await?;
+    let jobs = queue::counts(&state).await?;
+    Ok(([("content-type", "text/plain; version=0.0.4")], state.metrics.render(version, &jobs)))
+}
+
+/// This API's OpenAPI document.
+pub async fn openapi() -> ([(&'static str, &'static str); 1], &'static str) {
+    ([("content-type", "application/json")], include_str!("../../openapi.json"))
 }

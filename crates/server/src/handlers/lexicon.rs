@@ -35,6 +35,7 @@ pub async fn push(
     let pushed = lexicon::push(&state, &caller, push).await?;
     let conflicts = pushed.outcomes.iter().filter(|o| matches!(o, Outcome::Conflict { .. })).count();
     if conflicts > 0 {
+        state.metrics.conflicts.fetch_add(conflicts as u64, std::sync::atomic::Ordering::Relaxed);
         tracing::info!(user = %caller.name, conflicts, "push with conflicts");
     }
     Ok(Json(pushed))

@@ -1,0 +1,268 @@
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{anyhow, bail, Context, Result};
+use clap::{Args, Subcommand};
+use reqwest::Method;
+use shruti_pipeline::team::{self, credentials, TeamClient};
+use shruti_store::{Project, TeamLocal};
+use shruti_sync::{EntryRow, Login, Session, TeamEntry};
+
+use crate::cmd::batch::open;
+use crate::input;
+
+/// Share the lexicon with a team server: log in, pull what others changed (merged with your
+/// own changes field by field), push yours. A conflict is never resolved silently: `shruti sync
+/// status` lists both sides with who and when; `shruti sync resolve` settles it. Pushes made
+/// offline wait in the project's outbox and go when the server answers.
+#[derive(Subcommand)]
+pub enum Cmd {
+    /// Log this device in (the password comes from SHRUTI_PASSWORD or standard input) and link
+    /// the project to the server.
+    Login(LoginArgs),
+    /// Pull the team's changes since the last pull.
+    Pull(ProjectArg),
+    /// Push this project's lexicon changes (additions made in review included).
+    Push(ProjectArg),
+    /// Pull, then push.
+    Run(ProjectArg),
+    /// The server, what is waiting to be pushed, and open conflicts with both sides.
+    Status(StatusArgs),
+    /// Settle conflict ID: keep mine, keep theirs, or an edited entry (JSON).
+    Resolve(ResolveArgs),
+}
+
+#[derive(Args)]
+pub struct ProjectArg {
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    project: PathBuf,
+    /// Who is syncing (for the project's audit log); default $SHRUTI_EXPERT, then $USER.
+    #[arg(long)]
+    by: Option<String>,
+}
+
+#[derive(Args)]
+pub struct LoginArgs {
+    /// The server, e.g. http://team-server:8470.
+    #[arg(long)]
+    server: String,
+    #[arg(long)]
+    user: String,
+    /// What this login is for, shown in the server's token list; default the host name.
+    #[arg(long)]
+    device: Option<String>,
+    #[command(flatten)]
+    project: ProjectArg,
+}
+
+#[derive(Args)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    project: ProjectArg,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+pub struct ResolveArgs {
+    /// The conflict, as `shruti sync status` numbers it.
+    id: i64,
+    /// Keep this project's version.
+    #[arg(long, conflicts_with_all = ["theirs", "edit"])]
+    mine: bool,
+    /// Take the server's version.
+    #[arg(long, conflicts_with = "edit")]
+    theirs: bool,
+    /// Use this entry instead (JSON, as `status --json` shows it).
+    #[arg(long)]
+    edit: Option<String>,
+    #[command(flatten)]
+    project: ProjectArg,
+}
+
+impl Cmd {
+    pub fn run(self, lexicon: Option<&Path>) -> Result<ExitCode> {
+        match self {
+            Cmd::Login(args) => login(args),
+            Cmd::Pull(args) => {
+                run(&args, lexicon, |project, client, _, by, report| team::pull(project, client, by, report))
+            }
+            Cmd::Push(args) => run(&args, lexicon, |project, client, lexicon, by, report| {
+                team::export_additions(project, lexicon, by)?;
+                team::push(project, client, by, report)
+            }),
+            Cmd::Run(args) => run(&args, lexicon, |project, client, lexicon, by, report| {
+                *report = team::sync(project, client, lexicon, by)?;
+                Ok(())
+            }),
+            Cmd::Status(args) => status(args),
+            Cmd::Resolve(args) => resolve(args),
+        }
+    }
+}
+
+fn expert(by: &Option<String>) -> String {
+    super::review::expert(by.clone())
+}
+
+fn login(args: LoginArgs) -> Result<ExitCode> {
+    let password = super::serve::password()?;
+    let device = args
+        .device
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok().map(|h| h.trim().to_owned()))
+        .filter(|d| !d.is_empty())
+        .unwrap_or_else(|| "shruti".into());
+    let client = TeamClient::new(&args.server, None)?;
+    let body = Login { user: args.user.clone(), password, device };
+    let session: Session = client
+        .call(Method::POST, "/v1/login", Some(&body))?
+        .ok_or_else(|| anyhow!("the server answered no session"))?;
+    credentials::save(client.server(), Some(credentials::Saved { user: session.user.clone(), token: session.token }))?;
+    let mut project = open(&args.project.project)?;
+    project.link_team(client.server(), &expert(&args.project.by))?;
+    eprintln!(
+        "logged in to {} as {} ({}); the project syncs with it",
+        client.server(),
+        session.user,
+        session.role.name()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The project's server and a client logged in to it.
+fn connect(project: &Project) -> Result<TeamClient> {
+    let link = project.team_link()?.context("the project is not linked to a team server: run `shruti sync login`")?;
+    let saved = credentials::for_server(&link.server)?.with_context(|| {
+        format!("not logged in to {}: run `shruti sync login --server {}`", link.server, link.server)
+    })?;
+    Ok(TeamClient::new(&link.server, Some(saved.token))?)
+}
+
+type Step =
+    fn(&mut Project, &TeamClient, &shruti_core::Lexicon, &str, &mut team::Report) -> shruti_pipeline::Result<()>;
+
+fn run(args: &ProjectArg, lexicon: Option<&Path>, step: Step) -> Result<ExitCode> {
+    let mut project = open(&args.project)?;
+    let client = connect(&project)?;
+    let base = input::lexicon(lexicon)?;
+    let mut report = team::Report::default();
+    step(&mut project, &client, &base, &expert(&args.by), &mut report)?;
+    eprintln!(
+        "pulled {}, merged {}, pushed {}, {} conflict(s), {} rejected, {} push(es) waiting",
+        report.pulled, report.merged, report.pushed, report.conflicts, report.rejected, report.waiting
+    );
+    if let Some(why) = &report.offline {
+        eprintln!("offline: {why}");
+        return Ok(ExitCode::from(3));
+    }
+    if report.conflicts > 0 {
+        eprintln!("see them with `shruti sync status`; settle with `shruti sync resolve`");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn status(args: StatusArgs) -> Result<ExitCode> {
+    let project = open(&args.project.project)?;
+    let link = project.team_link()?.context("the project is not linked to a team server: run `shruti sync login`")?;
+    let user = credentials::for_server(&link.server)?.map(|s| s.user);
+    let locals = project.team_locals(None)?;
+    let count = |state: &str| locals.iter().filter(|l| l.state == state).count();
+    let conflicts = project.team_conflicts()?;
+    let waiting = project.team_outbox()?.len();
+    if args.json {
+        let conflicts: Vec<_> = conflicts
+            .iter()
+            .map(|c| {
+                serde_json::json!({
+                    "id": c.id, "entry": c.entry_id, "found_at": c.found_at,
+                    "mine": serde_json::from_str::<serde_json::Value>(&c.mine).unwrap_or_default(),
+                    "theirs": serde_json::from_str::<serde_json::Value>(&c.theirs).unwrap_or_default(),
+                    "conflict": serde_json::from_str::<serde_json::Value>(&c.conflict).unwrap_or_default(),
+                })
+            })
+            .collect();
+        let out = serde_json::json!({
+            "server": link.server, "user": user, "pulled_to": link.cursor_version,
+            "entries": locals.len(), "dirty": count("dirty"), "rejected": count("rejected"),
+            "waiting_pushes": waiting, "conflicts": conflicts,
+        });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("server {} as {}", link.server, user.as_deref().unwrap_or("(not logged in)"));
+    println!(
+        "{} team entries here, pulled to library version {}; {} to push, {} push(es) waiting, {} rejected",
+        locals.len(),
+        link.cursor_version,
+        count("dirty"),
+        waiting,
+        count("rejected")
+    );
+    for l in locals.iter().filter(|l| l.state == "rejected") {
+        println!("  rejected {}: {}", l.id, l.note.as_deref().unwrap_or(""));
+    }
+    for c in &conflicts {
+        let mine: TeamEntry = serde_json::from_str(&c.mine)?;
+        let theirs: EntryRow = serde_json::from_str(&c.theirs)?;
+        println!("conflict {} on {} ({}):", c.id, theirs.entry.iast, c.conflict);
+        println!("  mine:   {}", describe(&mine));
+        println!("  theirs: {}   by {} at {} ms", describe(&theirs.entry), theirs.updated_by, theirs.updated_at);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn describe(e: &TeamEntry) -> String {
+    let variants: Vec<_> = e.variants.iter().map(String::as_str).collect();
+    let deleted = if e.deleted { " (deleted)" } else { "" };
+    format!("{} {} [{}] variants: {}{deleted}", e.iast, e.deva, e.category.name(), variants.join(", "))
+}
+
+fn resolve(args: ResolveArgs) -> Result<ExitCode> {
+    let mut project = open(&args.project.project)?;
+    let conflict = project
+        .team_conflicts()?
+        .into_iter()
+        .find(|c| c.id == args.id)
+        .with_context(|| format!("no open conflict {}: see `shruti sync status`", args.id))?;
+    let mine: TeamEntry = serde_json::from_str(&conflict.mine)?;
+    let theirs: EntryRow = serde_json::from_str(&conflict.theirs)?;
+    // Settled from the server's row: the next push goes from its version.
+    let base = Some(serde_json::to_string(&theirs)?);
+    let (resolution, local) = if args.theirs {
+        (
+            "theirs",
+            TeamLocal {
+                id: mine.id.clone(),
+                entry: serde_json::to_string(&theirs.entry)?,
+                base,
+                state: "clean".into(),
+                note: None,
+            },
+        )
+    } else {
+        let (resolution, mut entry) = match (&args.edit, args.mine) {
+            (Some(json), _) => {
+                ("edit", serde_json::from_str::<TeamEntry>(json).context("--edit: a team entry as JSON")?)
+            }
+            (None, true) => ("mine", mine.clone()),
+            (None, false) => bail!("say --mine, --theirs or --edit JSON"),
+        };
+        if entry.id != theirs.entry.id {
+            // Two entries with one key: mine folds into theirs, which keeps its id.
+            entry.id = theirs.entry.id.clone();
+        }
+        (
+            resolution,
+            TeamLocal {
+                id: entry.id.clone(),
+                entry: serde_json::to_string(&entry)?,
+                base,
+                state: "dirty".into(),
+                note: None,
+            },
+        )
+    };
+    project.resolve_team_conflict(args.id, resolution, &local, &expert(&args.project.by))?;
+    eprintln!("conflict {} settled ({resolution}); `shruti sync push` sends it", args.id);
+    Ok(ExitCode::SUCCESS)
+}
