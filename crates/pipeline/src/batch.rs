@@ -199,16 +199,42 @@ pub fn run(
     cancel: &CancelToken,
     on_event: &(dyn Fn(BatchEvent) + Sync),
 ) -> Result<JobCounts> {
+    let watch = options.watch.map(|_| crate::watch::FolderWatch::start(root)).transpose()?;
+    let files = || scan::find_files(root, project_dir);
+    process(project_dir, &files, watch, base, options, cancel, on_event)
+}
+
+/// Processes exactly `files` (those already done, by content hash, are skipped), with the jobs
+/// the project's queue already held.
+pub fn run_files(
+    project_dir: &Path,
+    files: &[PathBuf],
+    base: &Lexicon,
+    options: &BatchOptions,
+    cancel: &CancelToken,
+    on_event: &(dyn Fn(BatchEvent) + Sync),
+) -> Result<JobCounts> {
+    let options = BatchOptions { watch: None, ..options.clone() };
+    process(project_dir, &|| Ok(files.to_vec()), None, base, &options, cancel, on_event)
+}
+
+fn process(
+    project_dir: &Path,
+    files: &dyn Fn() -> Result<Vec<PathBuf>>,
+    watch: Option<crate::watch::FolderWatch>,
+    base: &Lexicon,
+    options: &BatchOptions,
+    cancel: &CancelToken,
+    on_event: &(dyn Fn(BatchEvent) + Sync),
+) -> Result<JobCounts> {
     let mut project = Project::open(project_dir)?;
     project.batch_durability()?;
     let _lock = project.lock_batch(options.max_crashes)?;
-    let watch = options.watch.map(|_| crate::watch::FolderWatch::start(root)).transpose()?;
     let reflagged = reflag_outdated(&mut project, base)?;
     if reflagged.transcripts > 0 {
         on_event(BatchEvent::Reflagged(reflagged));
     }
-    let files = scan::find_files(root, project_dir)?;
-    let summary = scan::queue(&mut project, &files)?;
+    let summary = scan::queue(&mut project, &files()?)?;
     let counts = project.job_counts()?;
     on_event(BatchEvent::Scanned { summary: summary.into(), queued: counts.queued, done: counts.done });
     let ctx = Ctx { project_dir, options, engine: project_engine(&project, base)?, cancel: cancel.clone(), on_event };

@@ -24,6 +24,8 @@ pub enum Error {
     Forbidden(String),
     #[error("{0}")]
     NotFound(String),
+    #[error("this route does not take that method")]
+    MethodNotAllowed,
     /// The request contradicts the server's state (`code` says how).
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
@@ -45,6 +47,7 @@ impl Error {
             Error::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
             Error::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             Error::NotFound(_) => (StatusCode::NOT_FOUND, "not-found"),
+            Error::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed"),
             Error::Conflict { code, .. } => (StatusCode::CONFLICT, code),
             Error::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad-request"),
             Error::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "too-many-requests"),

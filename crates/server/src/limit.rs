@@ -1,11 +1,11 @@
-//! Login attempts per key (a user name, an address) in a sliding minute, so that passwords
-//! cannot be guessed at speed.
+//! Failed logins per key (a user name, an address) in a sliding minute, so that passwords
+//! cannot be guessed at speed; logging in successfully costs nothing.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// Attempts allowed per key per window.
+/// Failures allowed per key per window.
 pub const ATTEMPTS: usize = 10;
 const WINDOW: Duration = Duration::from_secs(60);
 /// Keys tracked before old ones are swept out.
@@ -17,21 +17,28 @@ pub struct RateLimit {
 }
 
 impl RateLimit {
-    /// Counts an attempt under every key; false when any of them is over the limit.
+    /// Whether another attempt is allowed: no key has failed too often in the window.
     pub fn allow(&self, keys: &[String]) -> bool {
+        let now = Instant::now();
+        let mut seen = self.seen.lock().expect("rate limit");
+        keys.iter().all(|key| {
+            seen.get_mut(key).is_none_or(|times| {
+                times.retain(|t| now.duration_since(*t) < WINDOW);
+                times.len() < ATTEMPTS
+            })
+        })
+    }
+
+    /// Counts a failed attempt under every key.
+    pub fn failed(&self, keys: &[String]) {
         let now = Instant::now();
         let mut seen = self.seen.lock().expect("rate limit");
         if seen.len() > SWEEP_AT {
             seen.retain(|_, times| times.last().is_some_and(|t| now.duration_since(*t) < WINDOW));
         }
-        let mut allowed = true;
         for key in keys {
-            let times = seen.entry(key.clone()).or_default();
-            times.retain(|t| now.duration_since(*t) < WINDOW);
-            allowed &= times.len() < ATTEMPTS;
-            times.push(now);
+            seen.entry(key.clone()).or_default().push(now);
         }
-        allowed
     }
 }
 
@@ -45,9 +52,10 @@ mod tests {
         let (a, b) = ("user:a".to_owned(), "user:b".to_owned());
         for _ in 0..ATTEMPTS {
             assert!(limit.allow(std::slice::from_ref(&a)));
+            limit.failed(std::slice::from_ref(&a));
         }
         assert!(!limit.allow(std::slice::from_ref(&a)));
-        assert!(limit.allow(std::slice::from_ref(&b)));
+        assert!(limit.allow(std::slice::from_ref(&b)), "successes cost nothing, other keys are apart");
         assert!(!limit.allow(&[b, a]), "over the limit under any key");
     }
 }

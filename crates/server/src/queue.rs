@@ -43,6 +43,10 @@ pub fn path_problem(path: &str) -> Option<&'static str> {
     }
 }
 
+fn is_sha256(hash: &str) -> bool {
+    hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
 fn check_batch(batch: &NewBatch) -> Result<(), Error> {
     let name = batch.name.trim();
     if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
@@ -56,7 +60,7 @@ fn check_batch(batch: &NewBatch) -> Result<(), Error> {
         if let Some(problem) = path_problem(path) {
             return Err(Error::BadRequest(format!("file {}: path {path:?} is {problem}", i + 1)));
         }
-        if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+        if !is_sha256(hash) {
             return Err(Error::BadRequest(format!("file {} ({path}): hash is not a lowercase SHA-256", i + 1)));
         }
         if !seen.insert(path.as_str()) {
@@ -237,8 +241,8 @@ pub struct Recorded {
 
 /// Records a job's result. Sent again under the same lease (a lost answer), it is recorded once.
 pub async fn complete(state: &AppState, caller: &Caller, job: i64, done: Complete) -> Result<Recorded, Error> {
-    if done.hash.len() != 64 {
-        return Err(Error::BadRequest("hash: the SHA-256 of the file as processed".into()));
+    if !is_sha256(&done.hash) {
+        return Err(Error::BadRequest("hash: the SHA-256 of the file as processed, in lowercase hex".into()));
     }
     let result = serde_json::to_string(&done.result).map_err(|e| Error::BadRequest(e.to_string()))?;
     let by = caller.name.clone();
@@ -394,6 +398,7 @@ pub async fn jobs(
 
 /// Puts quarantined jobs of a batch back in the queue with their attempts reset; how many.
 pub async fn requeue(state: &AppState, batch: i64) -> Result<u64, Error> {
+    batch_info(state, batch).await?;
     transaction(&*state.db, Mode::Write, move |tx| {
         Box::pin(async move {
             tx.execute(

@@ -10,8 +10,8 @@ use crate::{AppState, Error};
 
 /// The largest request body accepted (a push of the most changes fits with room to spare).
 pub const MAX_BODY: usize = 1 << 20;
-/// A batch upload's limit: 100,000 files with paths and hashes.
-pub const MAX_BATCH_BODY: usize = 32 << 20;
+/// A batch upload's limit: 100,000 files with long paths and their hashes.
+pub const MAX_BATCH_BODY: usize = 128 << 20;
 
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -36,6 +36,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/jobs/{id}/complete", post(jobs::complete))
         .route("/v1/jobs/{id}/fail", post(jobs::fail))
         .fallback(|| async { Error::NotFound("no such route".into()) })
+        .method_not_allowed_fallback(|| async { Error::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(middleware::from_fn_with_state(state.clone(), crate::metrics::track))
         .with_state(state)

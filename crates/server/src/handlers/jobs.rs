@@ -1,4 +1,4 @@
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -6,7 +6,7 @@ use serde::Deserialize;
 use shruti_sync::{BatchInfo, Claim, Complete, Fail, Heartbeat, JobInfo, JobState, NewBatch, Role};
 
 use crate::auth::Caller;
-use crate::extract::Json as Body;
+use crate::extract::{Json as Body, Path, Query};
 use crate::queue::{self, Recorded};
 use crate::{AppState, Error};
 

@@ -1,10 +1,10 @@
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
 use shruti_sync::{Changes, Cursor, Outcome, Push, Pushed, Role};
 
 use crate::auth::Caller;
-use crate::extract::Json as Body;
+use crate::extract::{Json as Body, Query};
 use crate::lexicon::{self, MAX_PAGE};
 use crate::{AppState, Error};
 

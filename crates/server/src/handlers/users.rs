@@ -1,12 +1,12 @@
 use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{ConnectInfo, State};
 use axum::Json;
 use serde::Deserialize;
 use shruti_sync::{Login, NewUser, Role, Session, User};
 
 use crate::auth::{self, Caller, TokenInfo};
-use crate::extract::Json as Body;
+use crate::extract::{Json as Body, Path};
 use crate::{AppState, Error};
 
 pub async fn login(
@@ -19,7 +19,13 @@ pub async fn login(
         return Err(Error::TooManyRequests("too many login attempts; wait a minute".into()));
     }
     let device = login.device.chars().take(100).collect();
-    let (token, role) = auth::login(&state, login.user.clone(), login.password, device).await?;
+    let (token, role) = match auth::login(&state, login.user.clone(), login.password, device).await {
+        Err(e @ Error::Unauthorized(_)) => {
+            state.logins.failed(&keys);
+            return Err(e);
+        }
+        other => other?,
+    };
     tracing::info!(user = %login.user, "logged in");
     Ok(Json(Session { token, user: login.user, role }))
 }

@@ -11,6 +11,7 @@ use shruti_server::Server;
 use shruti_sync::Role;
 
 mod auth;
+mod docs;
 mod hostile;
 mod lexicon;
 mod queue;
