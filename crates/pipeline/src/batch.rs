@@ -20,6 +20,7 @@ use shruti_store::{ErrorClass, FailOutcome, Job, JobCounts, MediaKind, NewTransc
 
 use crate::error::{Error, Result};
 use crate::lexicon::{project_engine, reflag_outdated, ReflagSummary};
+use crate::now_ms;
 use crate::scan::{self, ScanSummary};
 
 /// Subtitle files are text: a lecture series' worth is a few megabytes. Anything far larger is
@@ -478,8 +479,4 @@ fn next_step(options: &BatchOptions, job: &Job, e: &JobError, default_threads: O
         (now / 2).max(1) as u32
     });
     FailOutcome::Retry { at_ms: now_ms() + jittered.as_millis() as i64, threads }
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }

@@ -22,3 +22,8 @@ pub mod scan;
 pub mod settings;
 pub mod team;
 mod watch;
+
+/// Now, in unix milliseconds.
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}

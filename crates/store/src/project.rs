@@ -92,6 +92,11 @@ impl Project {
         Ok(())
     }
 
+    /// Records something that happened (by `actor`) in the audit log.
+    pub fn note(&self, actor: &str, action: &str, detail: &serde_json::Value) -> Result<()> {
+        Project::audit(&self.conn, actor, action, detail)
+    }
+
     /// The audit log, oldest first: `(at_ms, actor, action, detail)`.
     pub fn audit_log(&self) -> Result<Vec<(i64, String, String, serde_json::Value)>> {
         let mut stmt = self.conn.prepare("SELECT at, actor, action, detail FROM audit ORDER BY id")?;

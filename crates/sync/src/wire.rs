@@ -153,6 +153,21 @@ pub struct ApiError {
     pub message: String,
 }
 
+/// Why a path from a batch cannot be used, if it cannot: it must stay inside the shared drive.
+pub fn path_problem(path: &str) -> Option<&'static str> {
+    if path.is_empty() || path.len() > 1024 {
+        Some("empty or longer than 1,024 bytes")
+    } else if path.starts_with('/') || path.starts_with('\\') || path.chars().nth(1) == Some(':') {
+        Some("absolute: paths are relative to the shared drive")
+    } else if path.split(['/', '\\']).any(|part| part == ".." || part.is_empty() || part == ".") {
+        Some("has an empty, '.' or '..' part")
+    } else if path.chars().any(char::is_control) {
+        Some("holds a control character")
+    } else {
+        None
+    }
+}
+
 /// A file of a team batch: its path relative to the shared drive and its content's SHA-256.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BatchFile {
@@ -291,4 +306,19 @@ pub struct JobInfo {
     pub holder: Option<String>,
     pub last_error: Option<String>,
     pub completed_by: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_stay_inside_the_shared_drive() {
+        assert_eq!(path_problem("talks/2024/gita-01.mp3"), None);
+        for bad in
+            ["/etc/passwd", "../secret", "talks/../../x", "C:\\x", "\\\\server\\x", "a//b", "a/./b", "", "a\u{0}b"]
+        {
+            assert!(path_problem(bad).is_some(), "{bad:?}");
+        }
+    }
 }

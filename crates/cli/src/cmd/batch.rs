@@ -9,6 +9,8 @@ use clap::{Args, Subcommand};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use shruti_asr::{CancelToken, DeviceChoice, Options};
 use shruti_pipeline::batch::{self, AsrSetup, BatchEvent, BatchOptions};
+use shruti_pipeline::team::queue::{self, TeamEvent, TeamOptions};
+use shruti_pipeline::team::{credentials, TeamClient};
 use shruti_store::{JobState, Project};
 
 use crate::cmd::transcribe::{resolve_model, style};
@@ -24,6 +26,7 @@ use crate::input;
 ///   shruti batch lectures/
 ///   shruti batch lectures/ --project review/ --watch
 ///   shruti batch status --project review/
+///   shruti batch /mnt/lectures --server http://team:8470 --project mine/
 #[derive(Args)]
 #[command(args_conflicts_with_subcommands = true)]
 pub struct Cmd {
@@ -72,6 +75,18 @@ struct RunArgs {
     /// Import subtitle files only; leave audio queued.
     #[arg(long)]
     no_asr: bool,
+    /// Take jobs from this team server's queue instead of scanning DIR: DIR is where the
+    /// shared drive is on this machine (job paths are relative to it); --project is required.
+    /// Log in first with `shruti sync login --server URL`.
+    #[arg(long, value_name = "URL")]
+    server: Option<String>,
+    /// With --server: how long the server waits, with no heartbeat, before it gives the job to
+    /// someone else (seconds; default the server's, sized for offline work).
+    #[arg(long, requires = "server")]
+    lease_secs: Option<i64>,
+    /// With --server: this machine's name, shown to the team (default the host name).
+    #[arg(long, requires = "server")]
+    machine: Option<String>,
 }
 
 #[derive(Args)]
@@ -156,6 +171,10 @@ impl RunArgs {
             on_interrupt.cancel();
         })
         .context("cannot install the Ctrl-C handler")?;
+        if let Some(server) = &self.server {
+            let project_dir = self.project.clone().context("--server needs --project: a project folder of your own")?;
+            return team(server, &dir, &project_dir, &self, &base, &options, &cancel);
+        }
         let counts = batch::run(&project_dir, &dir, &base, &options, &cancel, &|e| display.show(e))?;
         display.finish();
         eprintln!(
@@ -171,6 +190,54 @@ impl RunArgs {
         }
         Ok(if counts.failed + counts.quarantined > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
     }
+}
+
+/// A team batch: jobs claimed from the server, processed into the project, results sent back.
+fn team(
+    server: &str,
+    root: &Path,
+    project_dir: &Path,
+    args: &RunArgs,
+    base: &shruti_core::Lexicon,
+    options: &BatchOptions,
+    cancel: &CancelToken,
+) -> Result<ExitCode> {
+    let saved = credentials::for_server(server)?
+        .with_context(|| format!("not logged in to {server}: run `shruti sync login --server {server}`"))?;
+    let client = TeamClient::new(server, Some(saved.token))?;
+    let machine = args
+        .machine
+        .clone()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok().map(|h| h.trim().to_owned()))
+        .filter(|m| !m.is_empty())
+        .unwrap_or_else(|| "shruti".into());
+    let team = TeamOptions { root: root.to_path_buf(), device: machine, lease_secs: args.lease_secs };
+    let json = args.json;
+    let counts = queue::run(project_dir, &client, &team, base, options, cancel, &|event| {
+        if json {
+            if let Ok(line) = serde_json::to_string(&event) {
+                println!("{line}");
+            }
+            return;
+        }
+        match event {
+            TeamEvent::Claimed { job, path, attempt } => eprintln!("job {job}: {path} (attempt {attempt})"),
+            TeamEvent::Recorded { job, path, first } => {
+                eprintln!("job {job}: {path} recorded{}", if first { "" } else { " (already)" })
+            }
+            TeamEvent::Failed { job, path, error } => eprintln!("job {job}: {path} failed: {error}"),
+            TeamEvent::Late { job, path, reason } => eprintln!("job {job}: {path} kept here as late: {reason}"),
+            TeamEvent::Local(_) => {}
+        }
+    })?;
+    eprintln!(
+        "{} recorded, {} failed, {} late (project {})",
+        counts.recorded,
+        counts.failed,
+        counts.late,
+        project_dir.display()
+    );
+    Ok(if counts.failed + counts.late > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
 }
 
 /// Progress: JSON lines, or bars (all files, and each file being transcribed).

@@ -30,6 +30,20 @@ pub enum Cmd {
     Status(StatusArgs),
     /// Settle conflict ID: keep mine, keep theirs, or an edited entry (JSON).
     Resolve(ResolveArgs),
+    /// Put every audio and subtitle file under DIR (the shared drive) in the team's queue as one
+    /// batch (admin): each by its path under DIR and its content hash.
+    Upload(UploadArgs),
+}
+
+#[derive(Args)]
+pub struct UploadArgs {
+    /// The shared drive's folder, as this machine sees it.
+    dir: PathBuf,
+    #[arg(long)]
+    server: String,
+    /// The batch's name (default the folder's).
+    #[arg(long)]
+    name: Option<String>,
 }
 
 #[derive(Args)]
@@ -97,6 +111,7 @@ impl Cmd {
             }),
             Cmd::Status(args) => status(args),
             Cmd::Resolve(args) => resolve(args),
+            Cmd::Upload(args) => upload(args),
         }
     }
 }
@@ -264,5 +279,35 @@ fn resolve(args: ResolveArgs) -> Result<ExitCode> {
     };
     project.resolve_team_conflict(args.id, resolution, &local, &expert(&args.project.by))?;
     eprintln!("conflict {} settled ({resolution}); `shruti sync push` sends it", args.id);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn upload(args: UploadArgs) -> Result<ExitCode> {
+    let saved = credentials::for_server(&args.server)?.with_context(|| {
+        format!("not logged in to {}: run `shruti sync login --server {}`", args.server, args.server)
+    })?;
+    let client = TeamClient::new(&args.server, Some(saved.token))?;
+    let none = args.dir.join(".no-project");
+    let mut files = Vec::new();
+    for path in shruti_pipeline::scan::find_files(&args.dir, &none)? {
+        if shruti_pipeline::scan::media_kind(&path).is_none() {
+            continue;
+        }
+        let relative = path.strip_prefix(&args.dir).unwrap_or(&path);
+        let relative = relative.to_str().with_context(|| format!("{}: not UTF-8", path.display()))?.replace('\\', "/");
+        let hash = shruti_asr::models::sha256_file(&path).with_context(|| path.display().to_string())?;
+        files.push(shruti_sync::BatchFile { path: relative, hash });
+    }
+    if files.is_empty() {
+        bail!("{}: no audio or subtitle files", args.dir.display());
+    }
+    let name = args
+        .name
+        .unwrap_or_else(|| args.dir.file_name().map_or_else(|| "batch".into(), |n| n.to_string_lossy().into_owned()));
+    let body = shruti_sync::NewBatch { name, files };
+    let info: shruti_sync::BatchInfo =
+        client.call(Method::POST, "/v1/batches", Some(&body))?.context("the server answered no batch")?;
+    println!("{}", info.id);
+    eprintln!("batch {} ({}): {} file(s) queued", info.id, info.name, body.files.len());
     Ok(ExitCode::SUCCESS)
 }

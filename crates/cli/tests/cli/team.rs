@@ -181,3 +181,95 @@ fn an_offline_edit_reaches_the_other_client_and_a_conflict_is_shown_not_lost() {
     assert_eq!((asha_status["dirty"].as_i64(), asha_status["conflicts"].as_array().map(Vec::len)), (Some(0), Some(0)));
     assert_eq!(ravi.status()["conflicts"], serde_json::json!([]));
 }
+
+/// `n` small distinct SRT files under `dir`, in nested folders.
+fn talks(dir: &Path, n: usize) {
+    for i in 0..n {
+        let sub = dir.join(["", "2023", "2024/autumn"][i % 3]);
+        std::fs::create_dir_all(&sub).unwrap();
+        let text = format!("1\n00:00:01,000 --> 00:00:04,000\nIn talk {i}, Arduna went to Kurukshetre.\n");
+        std::fs::write(sub.join(format!("talk{i:03}.srt")), text).unwrap();
+    }
+}
+
+fn server_count(db: &Path, sql: &str) -> i64 {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.busy_timeout(Duration::from_secs(10)).unwrap();
+    conn.query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+fn server_exec(db: &Path, sql: &str) {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.busy_timeout(Duration::from_secs(10)).unwrap();
+    conn.execute_batch(sql).unwrap();
+}
+
+#[test]
+fn a_team_batch_split_between_two_clients_records_each_file_once_after_a_kill() {
+    let dir = temp_dir("team-batch");
+    let server = Server::start(&dir);
+    let drive = dir.join("drive");
+    talks(&drive, 100);
+    let lead = Client::new(&dir, "lead");
+    lead.ok(&["sync", "login", "--server", &server.url, "--user", "lead"]);
+    let upload = run(
+        &["sync", "upload", path_str(&drive), "--server", &server.url, "--name", "autumn"],
+        &[("SHRUTI_CREDENTIALS", path_str(&lead.credentials))],
+    );
+    assert!(upload.status.success(), "{}", stderr(&upload));
+    assert!(stderr(&upload).contains("100 file(s) queued"), "{}", stderr(&upload));
+
+    let asha = Client::new(&dir, "asha");
+    let ravi = Client::new(&dir, "ravi");
+    for c in [&asha, &ravi] {
+        c.ok(&["sync", "login", "--server", &server.url, "--user", c.user]);
+    }
+    let team_batch = |c: &Client| {
+        let args = ["batch", path_str(&drive), "--server", &server.url, "--project", path_str(&c.project), "--no-asr"];
+        Command::new(env!("CARGO_BIN_EXE_shruti"))
+            .args(args)
+            .args(["--lease-secs", "60", "--machine", c.user, "--json"])
+            .env("SHRUTI_CREDENTIALS", &c.credentials)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    // Asha's machine dies mid-job (just after its fifth claim) while Ravi's works on.
+    let mut asha_run = team_batch(&asha);
+    let ravi_run = team_batch(&ravi);
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(asha_run.stdout.take().unwrap()));
+    let mut claims = 0;
+    while claims < 5 {
+        let line = lines.next().expect("asha's batch goes on").unwrap();
+        claims += usize::from(line.contains("\"event\":\"claimed\""));
+    }
+    asha_run.kill().unwrap();
+    asha_run.wait().unwrap();
+    let ravi_out = ravi_run.wait_with_output().unwrap();
+    assert!(ravi_out.status.success(), "{}", stdout(&ravi_out));
+
+    // Her lease runs out (time passes: the test moves it), the reaper requeues the job, its
+    // backoff passes, and Ravi picks it up.
+    let db = dir.join("team.db");
+    let stranded = server_count(&db, "SELECT COUNT(*) FROM jobs WHERE state = 'leased'");
+    server_exec(&db, "UPDATE jobs SET lease_expires_at = 1 WHERE state = 'leased'");
+    let started = Instant::now();
+    while server_count(&db, "SELECT COUNT(*) FROM jobs WHERE state = 'leased'") > 0 {
+        assert!(started.elapsed() < Duration::from_secs(10), "the reaper did not requeue");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    server_exec(&db, "UPDATE jobs SET available_at = 0 WHERE state = 'queued'");
+    let rest = team_batch(&ravi).wait_with_output().unwrap();
+    assert!(rest.status.success(), "{}", stdout(&rest));
+
+    assert_eq!(server_count(&db, "SELECT COUNT(*) FROM jobs WHERE state = 'done'"), 100, "{stranded} were stranded");
+    assert_eq!(server_count(&db, "SELECT COUNT(*) FROM job_results"), 100, "each file recorded once");
+    assert_eq!(server_count(&db, "SELECT COUNT(DISTINCT job_id) FROM job_results"), 100);
+    let by = |who: &str| server_count(&db, &format!("SELECT COUNT(*) FROM jobs WHERE completed_by = '{who}'"));
+    assert_eq!(by("asha") + by("ravi"), 100);
+    assert!(by("ravi") > 0);
+    // Every result carries its flags: each talk has an Arduna and a Kurukshetre.
+    let flagged = server_count(&db, "SELECT COUNT(*) FROM job_results WHERE result LIKE '%\"flags\":{%'");
+    assert_eq!(flagged, 100);
+}

@@ -7,6 +7,7 @@ pub use sync::{export_additions, pull, push, sync, Report};
 mod client;
 pub mod credentials;
 pub mod lexicon;
+pub mod queue;
 mod sync;
 
 /// A new ULID: 48 bits of milliseconds, then 80 random bits, in Crockford's base 32. Sorted by
