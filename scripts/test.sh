@@ -2,7 +2,7 @@
 # Set-up command 2: every test. The front end's type check, lint, unit tests and build;
 # formatting and lints, the unit, property and integration tests (the transcription tests run the
 # real tiny.en model, the app's commands run on Tauri's mock runtime, playback plays into ALSA's
-# null device), the GPU (Vulkan) build check, the lexicon check, the golden-set evaluation with
+# null device, the team server's suite runs on SQLite and PostgreSQL), the GPU (Vulkan) build check, the lexicon check, the golden-set evaluation with
 # the quality gates, and the end-to-end test of the desktop app in a real WebKit window.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +32,11 @@ if ldd "$shruti" | grep -q libvulkan; then
     exit 1
 fi
 "$shruti" model fetch tiny.en
+# The team server's story suite runs on SQLite and on a real PostgreSQL: a throwaway cluster.
+pg_dir=$(mktemp -d)
+trap 'bash scripts/postgres.sh stop "$pg_dir" 2>/dev/null || true; rm -rf "$pg_dir"' EXIT
+SHRUTI_TEST_POSTGRES=$(bash scripts/postgres.sh start "$pg_dir")
+export SHRUTI_TEST_POSTGRES
 cargo test --workspace --locked
 
 bash scripts/check-vulkan.sh
