@@ -5,6 +5,7 @@ mod correct;
 mod eval;
 mod flag;
 mod lexicon;
+mod server_crash;
 mod team;
 mod transcribe;
 

@@ -18,7 +18,12 @@ pub struct Server {
 
 impl Server {
     pub fn start(dir: &Path) -> Server {
-        let db = format!("sqlite:{}", dir.join("team.db").display());
+        Server::start_on(&format!("sqlite:{}", dir.join("team.db").display()))
+    }
+
+    /// A server on the database `db` names, with a lead (admin) and two reviewers.
+    pub fn start_on(db: &str) -> Server {
+        let db = db.to_owned();
         for (user, role) in [("lead", "admin"), ("asha", "reviewer"), ("ravi", "reviewer")] {
             let out =
                 run(&["serve", "--db", &db, "add-user", user, "--role", role], &[("SHRUTI_PASSWORD", &password(user))]);
