@@ -43,7 +43,11 @@ impl FromRequestParts<AppState> for Caller {
             Error::Unauthorized("send `Authorization: Bearer TOKEN` (run `shruti sync login`)".into())
         })?;
         let hash = token_hash(token.trim());
-        transaction(&*state.db, Mode::Read, move |tx| {
+        if let Some(caller) = state.tokens.get(&hash) {
+            return Ok(caller);
+        }
+        let key = hash.clone();
+        let caller = transaction(&*state.db, Mode::Read, move |tx| {
             Box::pin(async move {
                 let row = tx
                     .query_opt(
@@ -61,7 +65,40 @@ impl FromRequestParts<AppState> for Caller {
                 })
             })
         })
-        .await
+        .await?;
+        state.tokens.put(key, caller.clone());
+        Ok(caller)
+    }
+}
+
+/// Callers by token hash, for a few seconds: most requests then need no query to say who is
+/// asking. Revoking a token or changing a user empties it at once on this server; another
+/// server on the same database notices within [`TOKEN_CACHE`].
+#[derive(Default)]
+pub struct TokenCache {
+    callers: std::sync::Mutex<std::collections::HashMap<String, (Caller, std::time::Instant)>>,
+}
+
+/// How long a token lookup is trusted.
+pub const TOKEN_CACHE: std::time::Duration = std::time::Duration::from_secs(5);
+
+impl TokenCache {
+    fn get(&self, hash: &str) -> Option<Caller> {
+        let callers = self.callers.lock().expect("token cache");
+        callers.get(hash).filter(|(_, at)| at.elapsed() < TOKEN_CACHE).map(|(c, _)| c.clone())
+    }
+
+    fn put(&self, hash: String, caller: Caller) {
+        let mut callers = self.callers.lock().expect("token cache");
+        if callers.len() >= 10_000 {
+            callers.clear();
+        }
+        callers.insert(hash, (caller, std::time::Instant::now()));
+    }
+
+    /// Forgets every caller (a token was revoked or a user changed).
+    pub fn clear(&self) {
+        self.callers.lock().expect("token cache").clear();
     }
 }
 
@@ -203,7 +240,7 @@ pub async fn login(state: &AppState, name: String, password: String, device: Str
 /// to revoke.
 pub async fn revoke(state: &AppState, caller: &Caller, id: i64) -> Result<bool, Error> {
     let (user_id, admin) = (caller.user_id, caller.role == Role::Admin);
-    transaction(&*state.db, Mode::Write, move |tx| {
+    let revoked = transaction(&*state.db, Mode::Write, move |tx| {
         Box::pin(async move {
             let n = tx
                 .execute(
@@ -214,7 +251,10 @@ pub async fn revoke(state: &AppState, caller: &Caller, id: i64) -> Result<bool, 
             Ok(n > 0)
         })
     })
-    .await
+    .await?;
+    // After the commit: a lookup racing the revoke cannot cache the token again.
+    state.tokens.clear();
+    Ok(revoked)
 }
 
 /// A device token as listed (never the token itself).
@@ -277,7 +317,7 @@ pub async fn update_user(
     role: Option<Role>,
     disabled: Option<bool>,
 ) -> Result<User, Error> {
-    transaction(&*state.db, Mode::Write, move |tx| {
+    let user = transaction(&*state.db, Mode::Write, move |tx| {
         Box::pin(async move {
             let row = tx
                 .query_opt("SELECT role, disabled FROM users WHERE name = $1", &[name.as_str().into()])
@@ -293,5 +333,7 @@ pub async fn update_user(
             Ok(User { name, role, disabled })
         })
     })
-    .await
+    .await?;
+    state.tokens.clear();
+    Ok(user)
 }

@@ -40,6 +40,7 @@ pub struct AppState {
     pub db: Arc<dyn db::Database>,
     logins: Arc<limit::RateLimit>,
     metrics: Arc<metrics::Metrics>,
+    tokens: Arc<auth::TokenCache>,
 }
 
 /// A server on an opened database.
@@ -51,7 +52,7 @@ impl Server {
     /// Opens (and migrates) the database `url` names: `sqlite:PATH` or `postgres://…`.
     pub async fn open(url: &str) -> Result<Server, Error> {
         let db = db::open(url).await?;
-        Ok(Server { state: AppState { db, logins: Arc::default(), metrics: Arc::default() } })
+        Ok(Server { state: AppState { db, logins: Arc::default(), metrics: Arc::default(), tokens: Arc::default() } })
     }
 
     /// Serves on `listener` until Ctrl-C or SIGTERM, then finishes the requests under way. Every

@@ -179,13 +179,21 @@ pub async fn claim(state: &AppState, caller: &Caller, claim: Claim) -> Result<Op
 
 /// The job leased under `lease`, if the lease still holds; else the 409 the holder gets.
 async fn held(tx: &mut dyn Tx, job: i64, lease: &str, now: i64) -> Result<Row, Error> {
-    let row = tx
-        .query_opt(
-            "SELECT state, lease_token, lease_expires_at, lease_ms, attempts FROM jobs WHERE id = $1",
-            &[job.into()],
-        )
-        .await?
-        .ok_or_else(|| Error::NotFound(format!("no job {job}")))?;
+    let row = lease_row(tx, job).await?;
+    check_held(row, job, lease, now)
+}
+
+/// A job's lease: state, token, expiry, length, attempts.
+async fn lease_row(tx: &mut dyn Tx, job: i64) -> Result<Row, Error> {
+    tx.query_opt(
+        "SELECT state, lease_token, lease_expires_at, lease_ms, attempts FROM jobs WHERE id = $1",
+        &[job.into()],
+    )
+    .await?
+    .ok_or_else(|| Error::NotFound(format!("no job {job}")))
+}
+
+fn check_held(row: Row, job: i64, lease: &str, now: i64) -> Result<Row, Error> {
     let valid = row.text(0)? == "leased"
         && row.opt_text(1)?.as_deref() == Some(lease)
         && row.opt_int(2)?.is_some_and(|expires| expires >= now);
@@ -234,14 +242,11 @@ pub async fn complete(state: &AppState, caller: &Caller, job: i64, done: Complet
     transaction(&*state.db, Mode::Write, move |tx| {
         Box::pin(async move {
             let now = now_ms();
-            let current = tx
-                .query_opt("SELECT state, lease_token FROM jobs WHERE id = $1", &[job.into()])
-                .await?
-                .ok_or_else(|| Error::NotFound(format!("no job {job}")))?;
+            let current = lease_row(tx, job).await?;
             if current.text(0)? == "done" && current.opt_text(1)?.as_deref() == Some(done.lease.as_str()) {
                 return Ok(Recorded { job, first: false });
             }
-            held(tx, job, &done.lease, now).await?;
+            check_held(current, job, &done.lease, now)?;
             let first = tx
                 .execute(
                     "INSERT INTO job_results (job_id, input_hash, result, recorded_by, recorded_at) \

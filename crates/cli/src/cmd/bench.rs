@@ -19,6 +19,11 @@ pub enum Cmd {
     Correct(CorrectArgs),
     Asr(super::bench_asr::AsrArgs),
     Store(super::bench_store::StoreArgs),
+    /// The team server under load on loopback: claims and completions, pushes and pulls, beside
+    /// /health in the same run.
+    ///
+    /// Example: shruti bench server --db postgres://postgres@127.0.0.1/bench --clients 200
+    Server(super::bench_server::ServerArgs),
 }
 
 #[derive(Args)]
@@ -41,6 +46,10 @@ impl Cmd {
             }
             Cmd::Store(args) => {
                 args.run(&input::lexicon(lexicon)?)?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            Cmd::Server(args) => {
+                args.run()?;
                 return Ok(ExitCode::SUCCESS);
             }
         };

@@ -3,6 +3,7 @@
 mod batch;
 mod bench;
 mod bench_asr;
+mod bench_server;
 mod bench_store;
 mod correct;
 mod eval;

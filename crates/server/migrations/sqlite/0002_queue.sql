@@ -26,7 +26,8 @@ CREATE TABLE jobs (
     completed_at BIGINT,
     UNIQUE (batch_id, path)
 );
-CREATE INDEX jobs_claimable ON jobs (state, available_at, id);
+-- Claims take the oldest queued job: walked in id order, skipping the few still backing off.
+CREATE INDEX jobs_claimable ON jobs (state, id);
 CREATE INDEX jobs_leased ON jobs (state, lease_expires_at);
 
 -- Each result once per (job, input hash): at-least-once processing, recorded exactly once.

@@ -17,11 +17,14 @@ const POOL: usize = 4;
 pub struct Sqlite {
     path: String,
     idle: Mutex<Vec<Connection>>,
+    /// Writers queue here, in order, rather than in SQLite's busy handler, which sleeps in
+    /// steps and makes the slowest waits seconds long under load.
+    writer: tokio::sync::Mutex<()>,
 }
 
 impl Sqlite {
     pub async fn open(path: &str) -> Result<Sqlite, Error> {
-        let db = Sqlite { path: path.to_owned(), idle: Mutex::new(Vec::new()) };
+        let db = Sqlite { path: path.to_owned(), idle: Mutex::new(Vec::new()), writer: tokio::sync::Mutex::new(()) };
         let first = db.connect()?;
         first.pragma_update(None, "journal_mode", "WAL").map_err(|e| db.error(e))?;
         db.idle.lock().expect("pool").push(first);
@@ -49,6 +52,7 @@ impl Database for Sqlite {
     }
 
     async fn run(&self, mode: Mode, work: Work) -> Result<Box<dyn std::any::Any + Send>, Error> {
+        let _writing = if mode == Mode::Write { Some(self.writer.lock().await) } else { None };
         let conn = match self.idle.lock().expect("pool").pop() {
             Some(conn) => conn,
             None => self.connect()?,
