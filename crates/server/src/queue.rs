@@ -140,13 +140,18 @@ pub async fn claim(state: &AppState, caller: &Caller, claim: Claim) -> Result<Op
             let now = now_ms();
             let expires = now + lease_secs * 1000;
             // PostgreSQL: concurrent claimers skip each other's rows instead of queueing on them.
-            let lock = if backend == Backend::Postgres { " FOR UPDATE SKIP LOCKED" } else { "" };
+            // SQLite would walk the whole table in id order past the done jobs: it is told to
+            // walk the index of queued jobs.
+            let (from, lock) = match backend {
+                Backend::Postgres => ("jobs", " FOR UPDATE SKIP LOCKED"),
+                Backend::Sqlite => ("jobs INDEXED BY jobs_queued", ""),
+            };
             let row = tx
                 .query_opt(
                     &format!(
                         "UPDATE jobs SET state = 'leased', lease_token = $1, holder = $2, device = $3, \
                          lease_expires_at = $4, lease_ms = $5, attempts = attempts + 1 \
-                         WHERE id = (SELECT id FROM jobs WHERE state = 'queued' AND available_at <= $6 \
+                         WHERE id = (SELECT id FROM {from} WHERE state = 'queued' AND available_at <= $6 \
                          ORDER BY id LIMIT 1{lock}) \
                          RETURNING id, batch_id, path, input_hash, attempts"
                     ),

@@ -26,9 +26,11 @@ CREATE TABLE jobs (
     completed_at BIGINT,
     UNIQUE (batch_id, path)
 );
--- Claims take the oldest queued job: walked in id order, skipping the few still backing off.
-CREATE INDEX jobs_claimable ON jobs (state, id);
-CREATE INDEX jobs_leased ON jobs (state, lease_expires_at);
+-- Claims take the oldest queued job. A partial index holds the queued jobs only, in id order:
+-- a claim never walks past the done ones (which an index on all jobs puts first).
+CREATE INDEX jobs_queued ON jobs (id) WHERE state = 'queued';
+-- The reaper looks for expired leases among the leased jobs only.
+CREATE INDEX jobs_lease_expiry ON jobs (lease_expires_at) WHERE state = 'leased';
 
 -- Each result once per (job, input hash): at-least-once processing, recorded exactly once.
 CREATE TABLE job_results (
