@@ -6,6 +6,7 @@ mod eval;
 mod flag;
 mod lexicon;
 mod server_crash;
+mod sync_model;
 mod team;
 mod transcribe;
 

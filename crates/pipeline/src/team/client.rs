@@ -49,6 +49,7 @@ pub struct TeamClient {
     token: Option<String>,
     http: Client,
     breaker: Mutex<Breaker>,
+    retries: u32,
 }
 
 impl TeamClient {
@@ -67,7 +68,12 @@ impl TeamClient {
             .timeout(Duration::from_secs(60))
             .build()
             .map_err(|e| TeamError::Offline { server: base.clone(), detail: e.to_string() })?;
-        Ok(TeamClient { base, token, http, breaker: Mutex::default() })
+        Ok(TeamClient { base, token, http, breaker: Mutex::default(), retries: RETRIES })
+    }
+
+    /// This client with `retries` quick retries per call instead of the default.
+    pub fn with_retries(self, retries: u32) -> TeamClient {
+        TeamClient { retries, ..self }
     }
 
     pub fn server(&self) -> &str {
@@ -85,7 +91,7 @@ impl TeamClient {
         let mut attempt = 0;
         loop {
             match self.once(method.clone(), path, body) {
-                Err(TeamError::Offline { detail, .. }) if attempt < RETRIES => {
+                Err(TeamError::Offline { detail, .. }) if attempt < self.retries => {
                     attempt += 1;
                     tracing::debug!(path, attempt, "retrying: {detail}");
                     std::thread::sleep(jittered(Duration::from_millis(300) * 2u32.pow(attempt)));
