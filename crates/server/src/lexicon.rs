@@ -88,10 +88,10 @@ async fn gather(tx: &mut dyn Tx, changes: &[Change]) -> Result<Gathered, Error> 
             }
         }
         let key = change.entry.key();
-        if !g.owners.contains_key(&key) {
+        if let std::collections::hash_map::Entry::Vacant(owner) = g.owners.entry(key) {
             let sql = format!("SELECT {COLUMNS} FROM entries WHERE key = $1 AND deleted = 0");
-            if let Some(row) = tx.query_opt(&sql, &[key.as_str().into()]).await? {
-                g.owners.insert(key, entry_row(&row)?);
+            if let Some(row) = tx.query_opt(&sql, &[owner.key().as_str().into()]).await? {
+                owner.insert(entry_row(&row)?);
             }
         }
     }

@@ -110,7 +110,8 @@ mod tests {
     #[test]
     fn problems_are_named() {
         assert_eq!(entry().problem(), None);
-        let cases: [(fn(&mut TeamEntry), &str); 6] = [
+        type Spoil = fn(&mut TeamEntry);
+        let cases: [(Spoil, &str); 6] = [
             (|e| e.id = "not-a-ulid".into(), "not a ULID"),
             (|e| e.id = "81J9ZQ7M3X5V2K8T4N6R0B1C2D".into(), "not a ULID"),
             (|e| e.iast = " Kṛṣṇa".into(), "spaces"),

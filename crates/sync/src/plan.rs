@@ -48,22 +48,25 @@ pub fn plan_push(changes: &[Change], gathered: &Gathered, version: i64, user: &s
         let current = rows.get(&entry.id).cloned();
         let wanted = match (&current, change.base_version) {
             (None, None) => Ok(entry.clone()),
-            (None, Some(v)) => Err(rejected(format!("the server has no entry {} (pushed from version {v})", entry.id))),
+            (None, Some(v)) => {
+                Err(Box::new(rejected(format!("the server has no entry {} (pushed from version {v})", entry.id))))
+            }
             (Some(cur), None) => created_twice(entry, cur),
             (Some(cur), Some(v)) if v == cur.version => Ok(entry.clone()),
             (Some(cur), Some(v)) if v > cur.version => {
-                Err(rejected(format!("version {v} is newer than the server's {}", cur.version)))
+                Err(Box::new(rejected(format!("version {v} is newer than the server's {}", cur.version))))
             }
             (Some(cur), Some(v)) => match gathered.bases.get(&(entry.id.clone(), v)) {
-                None => Err(rejected(format!("the server has no version {v} of entry {}", entry.id))),
-                Some(base) => merge(base, entry, &cur.entry)
-                    .map_err(|fields| Outcome::Conflict { row: cur.clone(), conflict: Conflict::Fields { fields } }),
+                None => Err(Box::new(rejected(format!("the server has no version {v} of entry {}", entry.id)))),
+                Some(base) => merge(base, entry, &cur.entry).map_err(|fields| {
+                    Box::new(Outcome::Conflict { row: cur.clone(), conflict: Conflict::Fields { fields } })
+                }),
             },
         };
         let new = match wanted {
             Ok(new) => new,
             Err(outcome) => {
-                plan.outcomes.push(outcome);
+                plan.outcomes.push(*outcome);
                 continue;
             }
         };
@@ -93,7 +96,7 @@ pub fn plan_push(changes: &[Change], gathered: &Gathered, version: i64, user: &s
 
 /// A create for an id the server already has (a retry under a new batch): the same entry, or
 /// one that differs only in variants, is merged; other differences conflict.
-fn created_twice(entry: &TeamEntry, current: &EntryRow) -> Result<TeamEntry, Outcome> {
+fn created_twice(entry: &TeamEntry, current: &EntryRow) -> Result<TeamEntry, Box<Outcome>> {
     let cur = &current.entry;
     let fields: Vec<Field> = [
         (Field::Iast, entry.iast != cur.iast),
@@ -105,7 +108,7 @@ fn created_twice(entry: &TeamEntry, current: &EntryRow) -> Result<TeamEntry, Out
     .filter_map(|(f, differs)| differs.then_some(f))
     .collect();
     if !fields.is_empty() {
-        return Err(Outcome::Conflict { row: current.clone(), conflict: Conflict::Fields { fields } });
+        return Err(Box::new(Outcome::Conflict { row: current.clone(), conflict: Conflict::Fields { fields } }));
     }
     let mut merged = cur.clone();
     merged.variants.extend(entry.variants.iter().cloned());
@@ -160,7 +163,7 @@ mod tests {
         let row = applied(&plan.outcomes[0]);
         assert_eq!((row.version, row.entry.deva.as_str(), row.updated_by.as_str()), (4, "अर्जुनः", "ravi"));
         assert!(row.entry.variants.contains("Arjun"), "the other side's variant is kept");
-        assert_eq!(plan.writes, [row.clone()]);
+        assert_eq!(plan.writes, std::slice::from_ref(row));
     }
 
     #[test]

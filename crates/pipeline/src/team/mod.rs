@@ -14,7 +14,7 @@ mod sync;
 /// time, unique without asking anyone: entries and push batches are named on the client.
 pub fn ulid() -> String {
     const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-    let ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u128);
+    let ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis());
     let mut random = [0u8; 10];
     if getrandom::fill(&mut random).is_err() {
         random.iter_mut().for_each(|b| *b = fastrand::u8(..));
