@@ -25,7 +25,8 @@ use shruti_sync::Role;
 /// sqlite:team.db --bind 0.0.0.0:8470.
 #[derive(Args)]
 pub struct Cmd {
-    /// The database: sqlite:PATH, or postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE.
+    /// The database: sqlite:PATH, or postgres://USER:PASSWORD@HOST:PORT/DATABASE (password and
+    /// port optional).
     #[arg(long, env = "SHRUTI_DB", default_value = "sqlite:shruti-team.db", hide_env_values = true)]
     db: String,
     /// The address and port to listen on.
