@@ -27,9 +27,15 @@ try {
   await s.screenshot().then((png) => writeFileSync(join(shots, "review.png"), png));
   const total = await left();
   const log = [];
+  /// Waits for the pane to show the flag on `surface`: the count of flags left can change a
+  /// moment before the pane moves on (after a redo, the queue reloads, then the next flag shows).
   const expect = async (surface) => {
-    const shown = await current();
-    if (shown !== surface) throw new Error(`expected the flag on “${surface}”, the pane shows “${shown}”`);
+    const script = `() => document.querySelector("mark[data-testid=flagged]")?.textContent === ${JSON.stringify(surface)}`;
+    try {
+      await s.until(script, `the flag on ${surface}`, 5000);
+    } catch {
+      throw new Error(`expected the flag on “${surface}”, the pane shows “${await current()}”`);
+    }
   };
 
   // 1. "Arduna" is heard four times: accept "Arjuna" for every instance, after the preview.
