@@ -222,7 +222,8 @@ impl Project {
     }
 
     /// Closes conflict `id` with `resolution` (mine, theirs, edit) and the entry's new local
-    /// state, in one transaction.
+    /// state, in one transaction. When `local` is another entry (two with one key, folded into
+    /// the server's), the local one in conflict goes.
     pub fn resolve_team_conflict(&mut self, id: i64, resolution: &str, local: &TeamLocal, expert: &str) -> Result<()> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let n = tx.execute(
@@ -232,6 +233,10 @@ impl Project {
         if n == 0 {
             return Err(Error::NotFound(format!("no open conflict {id}")));
         }
+        tx.execute(
+            "DELETE FROM team_entries WHERE id = (SELECT entry_id FROM team_conflicts WHERE id = ?1) AND id != ?2",
+            params![id, local.id],
+        )?;
         // Other open conflicts of the same entry are settled by this resolution too.
         tx.execute(
             "UPDATE team_conflicts SET resolved_at = ?2, resolution = 'superseded', resolved_by = ?3

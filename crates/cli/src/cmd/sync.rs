@@ -1,12 +1,12 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use reqwest::Method;
-use shruti_pipeline::team::{self, credentials, TeamClient};
-use shruti_store::{Project, TeamLocal};
-use shruti_sync::{EntryRow, Login, Session, TeamEntry};
+use shruti_pipeline::team::{self, credentials, Resolution, TeamClient};
+use shruti_store::Project;
+use shruti_sync::TeamEntry;
 
 use crate::cmd::batch::open;
 use crate::input;
@@ -127,30 +127,10 @@ fn login(args: LoginArgs) -> Result<ExitCode> {
         .or_else(|| std::fs::read_to_string("/etc/hostname").ok().map(|h| h.trim().to_owned()))
         .filter(|d| !d.is_empty())
         .unwrap_or_else(|| "shruti".into());
-    let client = TeamClient::new(&args.server, None)?;
-    let body = Login { user: args.user.clone(), password, device };
-    let session: Session = client
-        .call(Method::POST, "/v1/login", Some(&body))?
-        .ok_or_else(|| anyhow!("the server answered no session"))?;
-    credentials::save(client.server(), Some(credentials::Saved { user: session.user.clone(), token: session.token }))?;
     let mut project = open(&args.project.project)?;
-    project.link_team(client.server(), &expert(&args.project.by))?;
-    eprintln!(
-        "logged in to {} as {} ({}); the project syncs with it",
-        client.server(),
-        session.user,
-        session.role.name()
-    );
+    let session = team::login(&mut project, &args.server, &args.user, password, device, &expert(&args.project.by))?;
+    eprintln!("logged in to {} as {} ({}); the project syncs with it", args.server, session.user, session.role.name());
     Ok(ExitCode::SUCCESS)
-}
-
-/// The project's server and a client logged in to it.
-fn connect(project: &Project) -> Result<TeamClient> {
-    let link = project.team_link()?.context("the project is not linked to a team server: run `shruti sync login`")?;
-    let saved = credentials::for_server(&link.server)?.with_context(|| {
-        format!("not logged in to {}: run `shruti sync login --server {}`", link.server, link.server)
-    })?;
-    Ok(TeamClient::new(&link.server, Some(saved.token))?)
 }
 
 type Step =
@@ -158,7 +138,7 @@ type Step =
 
 fn run(args: &ProjectArg, lexicon: Option<&Path>, step: Step) -> Result<ExitCode> {
     let mut project = open(&args.project)?;
-    let client = connect(&project)?;
+    let client = team::connect(&project)?;
     let base = input::lexicon(lexicon)?;
     let mut report = team::Report::default();
     step(&mut project, &client, &base, &expert(&args.by), &mut report)?;
@@ -178,50 +158,28 @@ fn run(args: &ProjectArg, lexicon: Option<&Path>, step: Step) -> Result<ExitCode
 
 fn status(args: StatusArgs) -> Result<ExitCode> {
     let project = open(&args.project.project)?;
-    let link = project.team_link()?.context("the project is not linked to a team server: run `shruti sync login`")?;
-    let user = credentials::for_server(&link.server)?.map(|s| s.user);
-    let locals = project.team_locals(None)?;
-    let count = |state: &str| locals.iter().filter(|l| l.state == state).count();
-    let conflicts = project.team_conflicts()?;
-    let waiting = project.team_outbox()?.len();
+    let status =
+        team::status(&project)?.context("the project is not linked to a team server: run `shruti sync login`")?;
     if args.json {
-        let conflicts: Vec<_> = conflicts
-            .iter()
-            .map(|c| {
-                serde_json::json!({
-                    "id": c.id, "entry": c.entry_id, "found_at": c.found_at,
-                    "mine": serde_json::from_str::<serde_json::Value>(&c.mine).unwrap_or_default(),
-                    "theirs": serde_json::from_str::<serde_json::Value>(&c.theirs).unwrap_or_default(),
-                    "conflict": serde_json::from_str::<serde_json::Value>(&c.conflict).unwrap_or_default(),
-                })
-            })
-            .collect();
-        let out = serde_json::json!({
-            "server": link.server, "user": user, "pulled_to": link.cursor_version,
-            "entries": locals.len(), "dirty": count("dirty"), "rejected": count("rejected"),
-            "waiting_pushes": waiting, "conflicts": conflicts,
-        });
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        println!("{}", serde_json::to_string_pretty(&status)?);
         return Ok(ExitCode::SUCCESS);
     }
-    println!("server {} as {}", link.server, user.as_deref().unwrap_or("(not logged in)"));
+    println!("server {} as {}", status.server, status.user.as_deref().unwrap_or("(not logged in)"));
     println!(
         "{} team entries here, pulled to library version {}; {} to push, {} push(es) waiting, {} rejected",
-        locals.len(),
-        link.cursor_version,
-        count("dirty"),
-        waiting,
-        count("rejected")
+        status.entries,
+        status.pulled_to,
+        status.dirty,
+        status.waiting_pushes,
+        status.rejected.len()
     );
-    for l in locals.iter().filter(|l| l.state == "rejected") {
-        println!("  rejected {}: {}", l.id, l.note.as_deref().unwrap_or(""));
+    for (id, why) in &status.rejected {
+        println!("  rejected {id}: {why}");
     }
-    for c in &conflicts {
-        let mine: TeamEntry = serde_json::from_str(&c.mine)?;
-        let theirs: EntryRow = serde_json::from_str(&c.theirs)?;
-        println!("conflict {} on {} ({}):", c.id, theirs.entry.iast, c.conflict);
-        println!("  mine:   {}", describe(&mine));
-        println!("  theirs: {}   by {} at {} ms", describe(&theirs.entry), theirs.updated_by, theirs.updated_at);
+    for c in &status.conflicts {
+        println!("conflict {} on {} ({}):", c.id, c.theirs.entry.iast, c.conflict);
+        println!("  mine:   {}", describe(&c.mine));
+        println!("  theirs: {}   by {} at {} ms", describe(&c.theirs.entry), c.theirs.updated_by, c.theirs.updated_at);
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -233,52 +191,15 @@ fn describe(e: &TeamEntry) -> String {
 }
 
 fn resolve(args: ResolveArgs) -> Result<ExitCode> {
-    let mut project = open(&args.project.project)?;
-    let conflict = project
-        .team_conflicts()?
-        .into_iter()
-        .find(|c| c.id == args.id)
-        .with_context(|| format!("no open conflict {}: see `shruti sync status`", args.id))?;
-    let mine: TeamEntry = serde_json::from_str(&conflict.mine)?;
-    let theirs: EntryRow = serde_json::from_str(&conflict.theirs)?;
-    // Settled from the server's row: the next push goes from its version.
-    let base = Some(serde_json::to_string(&theirs)?);
-    let (resolution, local) = if args.theirs {
-        (
-            "theirs",
-            TeamLocal {
-                id: mine.id.clone(),
-                entry: serde_json::to_string(&theirs.entry)?,
-                base,
-                state: "clean".into(),
-                note: None,
-            },
-        )
-    } else {
-        let (resolution, mut entry) = match (&args.edit, args.mine) {
-            (Some(json), _) => {
-                ("edit", serde_json::from_str::<TeamEntry>(json).context("--edit: a team entry as JSON")?)
-            }
-            (None, true) => ("mine", mine.clone()),
-            (None, false) => bail!("say --mine, --theirs or --edit JSON"),
-        };
-        if entry.id != theirs.entry.id {
-            // Two entries with one key: mine folds into theirs, which keeps its id.
-            entry.id = theirs.entry.id.clone();
-        }
-        (
-            resolution,
-            TeamLocal {
-                id: entry.id.clone(),
-                entry: serde_json::to_string(&entry)?,
-                base,
-                state: "dirty".into(),
-                note: None,
-            },
-        )
+    let resolution = match (&args.edit, args.mine, args.theirs) {
+        (Some(json), _, _) => Resolution::Edit(serde_json::from_str(json).context("--edit: a team entry as JSON")?),
+        (None, true, _) => Resolution::Mine,
+        (None, _, true) => Resolution::Theirs,
+        _ => bail!("say --mine, --theirs or --edit JSON"),
     };
-    project.resolve_team_conflict(args.id, resolution, &local, &expert(&args.project.by))?;
-    eprintln!("conflict {} settled ({resolution}); `shruti sync push` sends it", args.id);
+    let mut project = open(&args.project.project)?;
+    team::resolve(&mut project, args.id, resolution, &expert(&args.project.by))?;
+    eprintln!("conflict {} settled; `shruti sync push` sends it", args.id);
     Ok(ExitCode::SUCCESS)
 }
 

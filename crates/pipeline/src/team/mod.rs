@@ -2,12 +2,14 @@
 //! the team library (pulled, merged, pushed through an outbox), and conflicts for the expert.
 
 pub use client::{TeamClient, TeamError};
+pub use session::{connect, login, resolve, status, ConflictView, Resolution, Status};
 pub use sync::{export_additions, pull, push, sync, Report};
 
 mod client;
 pub mod credentials;
 pub mod lexicon;
 pub mod queue;
+mod session;
 mod sync;
 
 /// A new ULID: 48 bits of milliseconds, then 80 random bits, in Crockford's base 32. Sorted by
