@@ -376,3 +376,48 @@ fn an_entry_is_corrected_in_the_lexicon_editor() {
     let bad = json!({ "kind": "amend", "iast": "Arjuna", "deva": "Arjuna" });
     assert!(app.call("lexicon_add", json!({ "addition": bad })).is_err(), "Latin letters are not Devanagari");
 }
+
+/// A team server on a SQLite file in `dir`, in a thread of its own, with reviewer "asha".
+fn team_server(dir: &Path) -> String {
+    let url = format!("sqlite:{}", dir.join("team.db").display());
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        runtime.block_on(async move {
+            let server = shruti_server::Server::open(&url).await.unwrap();
+            let role = shruti_sync::Role::Reviewer;
+            shruti_server::auth::create_user(&server.state, "asha".into(), "asha's password".into(), role)
+                .await
+                .unwrap();
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(format!("http://{}", listener.local_addr().unwrap())).unwrap();
+            server.serve(listener, Duration::from_secs(60)).await.unwrap();
+        });
+    });
+    rx.recv().unwrap()
+}
+
+#[test]
+fn the_settings_screen_logs_in_to_a_team_server_and_syncs() {
+    let app = App::new();
+    std::env::set_var("SHRUTI_CREDENTIALS", app.dir.path().join("logins.json"));
+    let server = team_server(app.dir.path());
+    app.with_project();
+    assert_eq!(app.ok("team_status", json!({})), Value::Null, "not linked yet");
+
+    let wrong = app.call("team_login", json!({ "server": server, "user": "asha", "password": "nope" })).unwrap_err();
+    assert!(wrong.contains("wrong user name or password"), "{wrong}");
+    let status = app.ok("team_login", json!({ "server": server, "user": "asha", "password": "asha's password" }));
+    assert_eq!((status["server"].as_str(), status["user"].as_str()), (Some(server.as_str()), Some("asha")));
+
+    // A variant taught in review goes to the team at the next sync.
+    let queue = app.ok("review_queue", json!({}));
+    let flag =
+        queue.as_array().unwrap().iter().find(|f| f["surface"] == "Arduna").expect("an Arduna flag")["id"].clone();
+    app.ok("decide", json!({ "flag": flag, "decision": {"action": "add-variant", "iast": "Arjuna"}, "all": false }));
+    let report = app.ok("team_sync", json!({}));
+    assert_eq!((report["pushed"].as_u64(), &report["offline"]), (Some(1), &Value::Null), "{report}");
+    let status = app.ok("team_status", json!({}));
+    assert_eq!((status["entries"].as_u64(), status["dirty"].as_u64()), (Some(1), Some(0)), "{status}");
+    assert!(app.call("team_resolve", json!({ "id": 1, "keep": "both" })).unwrap_err().contains("mine"));
+}

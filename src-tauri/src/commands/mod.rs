@@ -10,6 +10,7 @@ pub mod project;
 pub mod review;
 pub mod search;
 pub mod settings;
+pub mod team;
 pub mod transcript;
 
 /// The error text for the front end.

@@ -211,6 +211,44 @@ export interface Line {
   words: WordView[];
 }
 
+export interface TeamEntry {
+  id: string;
+  iast: string;
+  deva: string;
+  category: string;
+  variants: string[];
+  deleted: boolean;
+}
+
+export interface TeamConflict {
+  id: number;
+  mine: TeamEntry;
+  theirs: { entry: TeamEntry; version: number; updated_by: string; updated_at: number };
+  conflict: { kind: "fields"; fields: string[] } | { kind: "same-key" };
+  found_at: number;
+}
+
+export interface TeamStatus {
+  server: string;
+  user: string | null;
+  pulled_to: number;
+  entries: number;
+  dirty: number;
+  rejected: [string, string][];
+  waiting_pushes: number;
+  conflicts: TeamConflict[];
+}
+
+export interface SyncReport {
+  pulled: number;
+  merged: number;
+  pushed: number;
+  conflicts: number;
+  rejected: number;
+  waiting: number;
+  offline: string | null;
+}
+
 export type PlaybackEvent = { event: "position"; ms: number } | { event: "ended" };
 
 export const api = {
@@ -250,6 +288,11 @@ export const api = {
   cancelBatch: () => invoke<boolean>("cancel_batch"),
   batchJobs: () => invoke<JobRow[]>("batch_jobs"),
   retryJobs: (jobs: number[]) => invoke<number>("retry_jobs", { jobs }),
+  teamStatus: () => invoke<TeamStatus | null>("team_status"),
+  teamLogin: (server: string, user: string, password: string) =>
+    invoke<TeamStatus | null>("team_login", { server, user, password }),
+  teamSync: () => invoke<SyncReport>("team_sync"),
+  teamResolve: (id: number, keep: "mine" | "theirs") => invoke<TeamStatus | null>("team_resolve", { id, keep }),
 };
 
 export function on<T>(event: string, handler: (payload: T) => void): Promise<UnlistenFn> {
