@@ -249,12 +249,21 @@ impl Project {
 
     /// Jobs in a state (all when None), by id.
     pub fn jobs(&self, state: Option<JobState>) -> Result<Vec<JobRow>> {
-        let mut stmt = self.conn.prepare(&format!(
+        self.jobs_where("?1 IS NULL OR jobs.state = ?1", state.map(JobState::name))
+    }
+
+    /// The job of the file with content `hash`, if it was queued here.
+    pub fn job_for_hash(&self, hash: &str) -> Result<Option<JobRow>> {
+        Ok(self.jobs_where("media.hash = ?1", Some(hash))?.pop())
+    }
+
+    fn jobs_where(&self, filter: &str, param: Option<&str>) -> Result<Vec<JobRow>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT jobs.id, jobs.state, jobs.attempts, jobs.error_class, jobs.error, jobs.next_at, {MEDIA_COLUMNS}
              FROM jobs JOIN media ON media.id = jobs.media_id
-             WHERE ?1 IS NULL OR jobs.state = ?1 ORDER BY jobs.id"
+             WHERE {filter} ORDER BY jobs.id"
         ))?;
-        let rows = stmt.query_map([state.map(JobState::name)], |r| {
+        let rows = stmt.query_map([param], |r| {
             Ok(JobRow {
                 id: r.get(0)?,
                 state: JobState::parse(&r.get::<_, String>(1)?),

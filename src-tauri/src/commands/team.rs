@@ -21,11 +21,7 @@ pub fn team_login(
     user: String,
     password: String,
 ) -> Result<Option<Status>, String> {
-    let device = std::fs::read_to_string("/etc/hostname")
-        .ok()
-        .map(|h| h.trim().to_owned())
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "Shruti desktop".into());
+    let device = team::device_name(None);
     let expert = state.reviewer();
     let mut open = state.project()?;
     let project = &mut open.project;

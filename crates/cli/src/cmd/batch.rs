@@ -9,8 +9,8 @@ use clap::{Args, Subcommand};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use shruti_asr::{CancelToken, DeviceChoice, Options};
 use shruti_pipeline::batch::{self, AsrSetup, BatchEvent, BatchOptions};
+use shruti_pipeline::team;
 use shruti_pipeline::team::queue::{self, TeamEvent, TeamOptions};
-use shruti_pipeline::team::{credentials, TeamClient};
 use shruti_store::{JobState, Project};
 
 use crate::cmd::transcribe::{resolve_model, style};
@@ -202,16 +202,9 @@ fn team(
     options: &BatchOptions,
     cancel: &CancelToken,
 ) -> Result<ExitCode> {
-    let saved = credentials::for_server(server)?
-        .with_context(|| format!("not logged in to {server}: run `shruti sync login --server {server}`"))?;
-    let client = TeamClient::new(server, Some(saved.token))?;
-    let machine = args
-        .machine
-        .clone()
-        .or_else(|| std::fs::read_to_string("/etc/hostname").ok().map(|h| h.trim().to_owned()))
-        .filter(|m| !m.is_empty())
-        .unwrap_or_else(|| "shruti".into());
-    let team = TeamOptions { root: root.to_path_buf(), device: machine, lease_secs: args.lease_secs };
+    let client = team::client_for(server)?;
+    let device = team::device_name(args.machine.clone());
+    let team = TeamOptions { root: root.to_path_buf(), device, lease_secs: args.lease_secs };
     let json = args.json;
     let counts = queue::run(project_dir, &client, &team, base, options, cancel, &|event| {
         if json {

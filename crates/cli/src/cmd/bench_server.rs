@@ -84,7 +84,12 @@ impl ServerArgs {
             bail!("creating the batch: {}", created.text().await?);
         }
         let duration = Duration::from_secs(self.seconds);
-        println!("team server on {}, {} clients, {} s a phase", redact(&self.db), self.clients, self.seconds);
+        println!(
+            "team server on {}, {} clients, {} s a phase",
+            super::serve::redact(&self.db),
+            self.clients,
+            self.seconds
+        );
         let health = phase(&http, &base, &tokens, self.clients, duration, Op::Health).await;
         let claims = phase(&http, &base, &tokens, self.clients, duration, Op::ClaimComplete).await;
         let sync = phase(&http, &base, &tokens, self.clients, duration, Op::PushPull).await;
@@ -211,12 +216,5 @@ fn words(mut n: usize) -> String {
         if n == 0 {
             return out;
         }
-    }
-}
-
-fn redact(url: &str) -> String {
-    match url.rfind('@') {
-        Some(at) if url.starts_with("postgres") => format!("postgres://…@{}", &url[at + 1..]),
-        _ => url.to_owned(),
     }
 }

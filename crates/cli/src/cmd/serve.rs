@@ -90,7 +90,7 @@ pub(crate) fn password() -> Result<String> {
 }
 
 /// The database URL without its password, for logs and messages.
-fn redact(url: &str) -> String {
+pub(crate) fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(scheme), Some(at)) if at > scheme => {
             let (head, rest) = url.split_at(scheme + 3);

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use reqwest::Method;
-use shruti_pipeline::team::{self, credentials, Resolution, TeamClient};
+use shruti_pipeline::team::{self, Resolution, TeamClient};
 use shruti_store::Project;
 use shruti_sync::TeamEntry;
 
@@ -122,11 +122,7 @@ fn expert(by: &Option<String>) -> String {
 
 fn login(args: LoginArgs) -> Result<ExitCode> {
     let password = super::serve::password()?;
-    let device = args
-        .device
-        .or_else(|| std::fs::read_to_string("/etc/hostname").ok().map(|h| h.trim().to_owned()))
-        .filter(|d| !d.is_empty())
-        .unwrap_or_else(|| "shruti".into());
+    let device = team::device_name(args.device);
     let mut project = open(&args.project.project)?;
     let session = team::login(&mut project, &args.server, &args.user, password, device, &expert(&args.project.by))?;
     eprintln!("logged in to {} as {} ({}); the project syncs with it", args.server, session.user, session.role.name());
@@ -204,10 +200,7 @@ fn resolve(args: ResolveArgs) -> Result<ExitCode> {
 }
 
 fn upload(args: UploadArgs) -> Result<ExitCode> {
-    let saved = credentials::for_server(&args.server)?.with_context(|| {
-        format!("not logged in to {}: run `shruti sync login --server {}`", args.server, args.server)
-    })?;
-    let client = TeamClient::new(&args.server, Some(saved.token))?;
+    let client = team::client_for(&args.server)?;
     let none = args.dir.join(".no-project");
     let mut files = Vec::new();
     for path in shruti_pipeline::scan::find_files(&args.dir, &none)? {

@@ -127,7 +127,14 @@ fn story(db: &str) {
 
 /// Moves every lease's expiry into the past, as hours offline would; the reaper does the rest.
 fn expire_leases(db: &str) {
-    let sql = "UPDATE jobs SET lease_expires_at = 1, available_at = 0 WHERE state = 'leased'";
+    exec(db, "UPDATE jobs SET lease_expires_at = 1, available_at = 0 WHERE state = 'leased'");
+    // The reaper requeues with a backoff; the claimer should not wait it out.
+    std::thread::sleep(Duration::from_millis(1500));
+    exec(db, "UPDATE jobs SET available_at = 0 WHERE state = 'queued'");
+}
+
+/// Runs `sql` on the server's database, beside the server.
+fn exec(db: &str, sql: &str) {
     if let Some(path) = db.strip_prefix("sqlite:") {
         let conn = rusqlite::Connection::open(path).unwrap();
         conn.busy_timeout(Duration::from_secs(10)).unwrap();
@@ -135,14 +142,6 @@ fn expire_leases(db: &str) {
     } else {
         let out = std::process::Command::new("psql").args([db, "-c", sql]).output().unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    }
-    // The reaper requeues with a backoff; the claimer should not wait it out.
-    std::thread::sleep(Duration::from_millis(1500));
-    let requeued = "UPDATE jobs SET available_at = 0 WHERE state = 'queued'";
-    if let Some(path) = db.strip_prefix("sqlite:") {
-        rusqlite::Connection::open(path).unwrap().execute_batch(requeued).unwrap();
-    } else {
-        std::process::Command::new("psql").args([db, "-c", requeued]).output().unwrap();
     }
 }
 

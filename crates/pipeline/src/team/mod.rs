@@ -2,7 +2,7 @@
 //! the team library (pulled, merged, pushed through an outbox), and conflicts for the expert.
 
 pub use client::{TeamClient, TeamError};
-pub use session::{connect, login, resolve, status, ConflictView, Resolution, Status};
+pub use session::{client_for, connect, device_name, login, resolve, status, ConflictView, Resolution, Status};
 pub use sync::{export_additions, pull, push, sync, Report};
 
 mod client;
@@ -11,6 +11,11 @@ pub mod lexicon;
 pub mod queue;
 mod session;
 mod sync;
+
+/// Team state the project stored as JSON, parsed; `what` names it in the error.
+fn parse<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> crate::Result<T> {
+    serde_json::from_str(text).map_err(|e| crate::Error::Invalid(format!("stored team {what}: {e}")))
+}
 
 /// A new ULID: 48 bits of milliseconds, then 80 random bits, in Crockford's base 32. Sorted by
 /// time, unique without asking anyone: entries and push batches are named on the client.

@@ -191,10 +191,8 @@ fn process(
     batch::run_files(project_dir, &[file], base, options, cancel, &|e| on_event(TeamEvent::Local(e))).map_err(local)?;
     let project = Project::open(project_dir).map_err(|e| local(e.into()))?;
     let job = project
-        .jobs(None)
+        .job_for_hash(&lease.hash)
         .map_err(|e| local(e.into()))?
-        .into_iter()
-        .find(|j| j.media.hash == lease.hash)
         .ok_or_else(|| temporary(format!("{}: not queued here", lease.path)))?;
     match job.state {
         JobState::Done => result(&project, job.media.id).map_err(local),

@@ -6,6 +6,7 @@ use serde::Serialize;
 use shruti_store::{Project, TeamLocal};
 use shruti_sync::{EntryRow, Login, Session, TeamEntry};
 
+use super::parse;
 use super::{credentials, TeamClient};
 use crate::error::{Error, Result};
 
@@ -37,9 +38,23 @@ pub fn connect(project: &Project) -> Result<TeamClient> {
     let link = project
         .team_link()?
         .ok_or_else(|| Error::Invalid("the project is not linked to a team server: log in first".into()))?;
-    let saved = credentials::for_server(&link.server)?
-        .ok_or_else(|| Error::Invalid(format!("not logged in to {}: log in first", link.server)))?;
-    Ok(TeamClient::new(&link.server, Some(saved.token))?)
+    client_for(&link.server)
+}
+
+/// A client of `server` with the token this device logged in with.
+pub fn client_for(server: &str) -> Result<TeamClient> {
+    let saved = credentials::for_server(server)?.ok_or_else(|| {
+        Error::Invalid(format!("not logged in to {server}: log in first (`shruti sync login --server {server}`)"))
+    })?;
+    Ok(TeamClient::new(server, Some(saved.token))?)
+}
+
+/// This machine's name for the team (tokens and leases show it): `given`, else the host name.
+pub fn device_name(given: Option<String>) -> String {
+    given
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok().map(|h| h.trim().to_owned()))
+        .filter(|d| !d.is_empty())
+        .unwrap_or_else(|| "shruti".into())
 }
 
 /// An open conflict, both sides parsed.
@@ -63,10 +78,6 @@ pub struct Status {
     pub rejected: Vec<(String, String)>,
     pub waiting_pushes: usize,
     pub conflicts: Vec<ConflictView>,
-}
-
-fn parse<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> Result<T> {
-    serde_json::from_str(text).map_err(|e| Error::Invalid(format!("stored team {what}: {e}")))
 }
 
 /// The project's team status, or None when it is not linked to a server.

@@ -12,6 +12,7 @@ use shruti_sync::{on_pulled, on_pushed, Apply, Change, Changes, EntryRow, Local,
 
 use super::client::{TeamClient, TeamError};
 use super::lexicon::apply_addition;
+use super::parse;
 use crate::error::{Error, Result};
 
 /// Rows per page of a pull.
@@ -35,10 +36,6 @@ pub struct Report {
 
 fn json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).expect("sync types serialise")
-}
-
-fn parse<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> Result<T> {
-    serde_json::from_str(text).map_err(|e| Error::Invalid(format!("stored team {what}: {e}")))
 }
 
 /// The local copy of an entry, parsed.
