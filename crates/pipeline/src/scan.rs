@@ -7,6 +7,7 @@ use std::time::UNIX_EPOCH;
 
 use sha2::{Digest, Sha256};
 use shruti_store::{FoundFile, MediaKind, Project, Queued};
+use shruti_sync::hex;
 
 use crate::error::{Error, Result};
 
@@ -160,10 +161,6 @@ pub fn hash_file(path: &Path) -> Result<String> {
 /// SHA-256 of bytes, hex.
 pub fn hash_bytes(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use argon2::Argon2;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use sha2::{Digest, Sha256};
-use shruti_sync::{Role, User};
+use shruti_sync::{hex, Role, User};
 
 use crate::db::{transaction, Mode};
 use crate::{now_ms, AppState, Error};
@@ -153,10 +153,6 @@ pub(crate) fn new_token() -> Result<String, Error> {
 
 pub fn token_hash(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Checks a user name: what a person would type, nothing that could confuse a log or a path.

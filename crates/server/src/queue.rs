@@ -3,7 +3,9 @@
 //! hash); failures retried with backoff and quarantined after [`MAX_ATTEMPTS`]; a reaper that
 //! requeues expired leases.
 
-use shruti_sync::{path_problem, BatchFile, BatchInfo, Claim, Complete, Fail, JobInfo, JobState, Lease, NewBatch};
+use shruti_sync::{
+    is_sha256, path_problem, BatchFile, BatchInfo, Claim, Complete, Fail, JobInfo, JobState, Lease, NewBatch,
+};
 
 use crate::auth::Caller;
 use crate::db::{transaction, Backend, Mode, Row, Tx, Value};
@@ -26,10 +28,6 @@ const JOB_COLUMNS: &str = "id, batch_id, path, input_hash, state, attempts, hold
 pub fn backoff_ms(attempts: i64) -> i64 {
     let doublings = u32::try_from(attempts.saturating_sub(1).clamp(0, 20)).unwrap_or(20);
     BACKOFF_MS.saturating_mul(1 << doublings).min(MAX_BACKOFF_MS)
-}
-
-fn is_sha256(hash: &str) -> bool {
-    hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 fn check_batch(batch: &NewBatch) -> Result<(), Error> {
@@ -135,51 +133,44 @@ pub async fn claim(state: &AppState, caller: &Caller, claim: Claim) -> Result<Op
     let token = crate::auth::new_token()?;
     let (holder, backend) = (caller.name.clone(), state.db.backend());
     let device: String = claim.device.chars().take(100).collect();
-    transaction(&*state.db, Mode::Write, move |tx| {
-        Box::pin(async move {
-            let now = now_ms();
-            let expires = now + lease_secs * 1000;
-            // PostgreSQL: concurrent claimers skip each other's rows instead of queueing on them.
-            // SQLite would walk the whole table in id order past the done jobs: it is told to
-            // walk the index of queued jobs.
-            let (from, lock) = match backend {
-                Backend::Postgres => ("jobs", " FOR UPDATE SKIP LOCKED"),
-                Backend::Sqlite => ("jobs INDEXED BY jobs_queued", ""),
-            };
-            let row = tx
-                .query_opt(
-                    &format!(
-                        "UPDATE jobs SET state = 'leased', lease_token = $1, holder = $2, device = $3, \
-                         lease_expires_at = $4, lease_ms = $5, attempts = attempts + 1 \
-                         WHERE id = (SELECT id FROM {from} WHERE state = 'queued' AND available_at <= $6 \
-                         ORDER BY id LIMIT 1{lock}) \
-                         RETURNING id, batch_id, path, input_hash, attempts"
-                    ),
-                    &[
-                        token.as_str().into(),
-                        holder.into(),
-                        device.into(),
-                        expires.into(),
-                        (lease_secs * 1000).into(),
-                        now.into(),
-                    ],
-                )
-                .await?;
-            row.map(|r| {
-                Ok(Lease {
-                    job: r.int(0)?,
-                    batch: r.int(1)?,
-                    path: r.text(2)?,
-                    hash: r.text(3)?,
-                    lease: token,
-                    expires_at: expires,
-                    attempt: r.int(4)?,
-                })
+    let now = now_ms();
+    let expires = now + lease_secs * 1000;
+    // PostgreSQL: concurrent claimers skip each other's rows instead of queueing on them.
+    // SQLite would walk the whole table in id order past the done jobs: it is told to walk the
+    // index of queued jobs.
+    let (from, lock) = match backend {
+        Backend::Postgres => ("jobs", " FOR UPDATE SKIP LOCKED"),
+        Backend::Sqlite => ("jobs INDEXED BY jobs_queued", ""),
+    };
+    let sql = format!(
+        "UPDATE jobs SET state = 'leased', lease_token = $1, holder = $2, device = $3, \
+         lease_expires_at = $4, lease_ms = $5, attempts = attempts + 1 \
+         WHERE id = (SELECT id FROM {from} WHERE state = 'queued' AND available_at <= $6 \
+         ORDER BY id LIMIT 1{lock}) \
+         RETURNING id, batch_id, path, input_hash, attempts"
+    );
+    let params = vec![
+        token.as_str().into(),
+        holder.into(),
+        device.into(),
+        expires.into(),
+        (lease_secs * 1000).into(),
+        now.into(),
+    ];
+    let rows = state.db.statement(sql, params).await?;
+    rows.first()
+        .map(|r| {
+            Ok(Lease {
+                job: r.int(0)?,
+                batch: r.int(1)?,
+                path: r.text(2)?,
+                hash: r.text(3)?,
+                lease: token,
+                expires_at: expires,
+                attempt: r.int(4)?,
             })
-            .transpose()
         })
-    })
-    .await
+        .transpose()
 }
 
 /// The job leased under `lease`, if the lease still holds; else the 409 the holder gets.
@@ -243,32 +234,70 @@ pub async fn complete(state: &AppState, caller: &Caller, job: i64, done: Complet
         return Err(Error::BadRequest("hash: the SHA-256 of the file as processed, in lowercase hex".into()));
     }
     let result = serde_json::to_string(&done.result).map_err(|e| Error::BadRequest(e.to_string()))?;
-    let by = caller.name.clone();
-    transaction(&*state.db, Mode::Write, move |tx| {
-        Box::pin(async move {
-            let now = now_ms();
-            let current = lease_row(tx, job).await?;
-            if current.text(0)? == "done" && current.opt_text(1)?.as_deref() == Some(done.lease.as_str()) {
-                return Ok(Recorded { job, first: false });
+    let now = now_ms();
+    let params = vec![
+        caller.name.as_str().into(),
+        now.into(),
+        job.into(),
+        done.lease.as_str().into(),
+        done.hash.as_str().into(),
+        result.into(),
+    ];
+    // Marks the job done while the lease holds ($1 who, $2 now, $3 job, $4 lease).
+    const MARK_DONE: &str = "UPDATE jobs SET state = 'done', completed_by = $1, completed_at = $2, last_error = NULL \
+                             WHERE id = $3 AND state = 'leased' AND lease_token = $4 AND lease_expires_at >= $2";
+    // Whether the job was marked done, and whether its result was the first for (job, hash).
+    let marked: Option<bool> = match state.db.backend() {
+        Backend::Postgres => {
+            // One statement, one round trip: marked and recorded together, or neither.
+            let sql = format!(
+                "WITH done AS ({MARK_DONE} RETURNING id), \
+                 recorded AS (INSERT INTO job_results (job_id, input_hash, result, recorded_by, recorded_at) \
+                 SELECT id, $5, $6, $1, $2 FROM done ON CONFLICT DO NOTHING RETURNING job_id) \
+                 SELECT (SELECT COUNT(*) FROM done), (SELECT COUNT(*) FROM recorded)"
+            );
+            let row =
+                state.db.statement(sql, params).await?.pop().ok_or_else(|| Error::Db("complete: no row".into()))?;
+            if row.int(0)? == 1 {
+                Some(row.int(1)? == 1)
+            } else {
+                None
             }
-            check_held(current, job, &done.lease, now)?;
-            let first = tx
-                .execute(
-                    "INSERT INTO job_results (job_id, input_hash, result, recorded_by, recorded_at) \
-                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-                    &[job.into(), done.hash.into(), result.into(), by.as_str().into(), now.into()],
-                )
-                .await?
-                == 1;
-            tx.execute(
-                "UPDATE jobs SET state = 'done', completed_by = $1, completed_at = $2, last_error = NULL WHERE id = $3",
-                &[by.into(), now.into(), job.into()],
-            )
-            .await?;
-            Ok(Recorded { job, first })
-        })
-    })
-    .await
+        }
+        // SQLite has no writing CTEs: the same two steps in one transaction.
+        Backend::Sqlite => {
+            transaction(&*state.db, Mode::Write, move |tx| {
+                Box::pin(async move {
+                    if tx.execute(MARK_DONE, &params).await? == 0 {
+                        return Ok(None);
+                    }
+                    let recorded = tx
+                        .execute(
+                            "INSERT INTO job_results (job_id, input_hash, result, recorded_by, recorded_at) \
+                             VALUES ($3, $5, $6, $1, $2) ON CONFLICT DO NOTHING",
+                            &params,
+                        )
+                        .await?;
+                    Ok(Some(recorded == 1))
+                })
+            })
+            .await?
+        }
+    };
+    match marked {
+        Some(first) => Ok(Recorded { job, first }),
+        // Not marked: the answer to an earlier send of this completion was lost (the job is
+        // done under this very lease), or the lease is gone.
+        None => {
+            let row = transaction(&*state.db, Mode::Read, move |tx| Box::pin(async move { lease_row(tx, job).await }))
+                .await?;
+            if row.text(0)? == "done" && row.opt_text(1)?.as_deref() == Some(done.lease.as_str()) {
+                Ok(Recorded { job, first: false })
+            } else {
+                Err(lease_lost(job))
+            }
+        }
+    }
 }
 
 /// Records a failure: the job waits out a backoff and is offered again, or is quarantined when

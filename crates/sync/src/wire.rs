@@ -153,6 +153,22 @@ pub struct ApiError {
     pub message: String,
 }
 
+/// Bytes in lowercase hex, as content hashes and tokens travel.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    out
+}
+
+/// Whether `hash` is a SHA-256 in lowercase hex, as a batch names its files' contents.
+pub fn is_sha256(hash: &str) -> bool {
+    hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
 /// Why a path from a batch cannot be used, if it cannot: it must stay inside the shared drive.
 pub fn path_problem(path: &str) -> Option<&'static str> {
     if path.is_empty() || path.len() > 1024 {
@@ -311,6 +327,14 @@ pub struct JobInfo {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hashes_are_lowercase_hex() {
+        assert_eq!(hex(&[0x00, 0x0f, 0xab, 0xff]), "000fabff");
+        assert!(is_sha256(&hex(&[0x5a; 32])));
+        assert!(!is_sha256(&hex(&[0x5a; 32]).to_uppercase()));
+        assert!(!is_sha256(&hex(&[0x5a; 31])));
+    }
 
     #[test]
     fn paths_stay_inside_the_shared_drive() {

@@ -23,6 +23,9 @@ pub struct ServerArgs {
     /// Seconds per phase.
     #[arg(long, default_value_t = 10)]
     seconds: u64,
+    /// Claims+completes a second that the paced phase offers, spread evenly over the clients.
+    #[arg(long, default_value_t = 2000.0)]
+    rate: f64,
 }
 
 /// One phase's figures.
@@ -70,8 +73,8 @@ impl ServerArgs {
         for _ in 0..8 {
             tokens.push(login("load").await?);
         }
-        // Enough jobs that the queue never runs dry (6,000 a second).
-        let jobs = 6_000 * self.seconds as usize;
+        // Enough jobs that the queue never runs dry (6,000 a second over two phases).
+        let jobs = 12_000 * self.seconds as usize;
         let files: Vec<Value> =
             (0..jobs).map(|i| json!({"path": format!("talks/{i}.mp3"), "hash": format!("{i:064x}")})).collect();
         let created = http
@@ -90,14 +93,20 @@ impl ServerArgs {
             self.clients,
             self.seconds
         );
-        let health = phase(&http, &base, &tokens, self.clients, duration, Op::Health).await;
-        let claims = phase(&http, &base, &tokens, self.clients, duration, Op::ClaimComplete).await;
-        let sync = phase(&http, &base, &tokens, self.clients, duration, Op::PushPull).await;
+        let load = Load { http: &http, base: &base, tokens: &tokens, clients: self.clients, duration };
+        let health = load.phase(Op::Health, None).await;
+        let claims = load.phase(Op::ClaimComplete, None).await;
+        let paced = load.phase(Op::ClaimComplete, Some(self.rate)).await;
+        let sync = load.phase(Op::PushPull, None).await;
         println!("| phase | operations/s | requests | request p50 | request p99 | p99 ratio to /health |");
         println!("|---|---|---|---|---|---|");
-        for (name, f) in
-            [("GET /health (reference)", &health), ("claim + complete", &claims), ("push 1 entry + pull", &sync)]
-        {
+        let paced_name = format!("claim + complete, {:.0}/s offered", self.rate);
+        for (name, f) in [
+            ("GET /health (reference)", &health),
+            ("claim + complete, as fast as answered", &claims),
+            (paced_name.as_str(), &paced),
+            ("push 1 entry + pull", &sync),
+        ] {
             println!(
                 "| {name} | {:.0} | {} | {:.1} ms | {:.1} ms | ×{:.1} |",
                 f.per_second,
@@ -118,83 +127,103 @@ enum Op {
     PushPull,
 }
 
-/// Runs `clients` loops of `op` for `duration`.
-async fn phase(
-    http: &reqwest::Client,
-    base: &str,
-    tokens: &[String],
+/// The simulated clients and the server they call.
+struct Load<'a> {
+    http: &'a reqwest::Client,
+    base: &'a str,
+    tokens: &'a [String],
     clients: usize,
     duration: Duration,
-    op: Op,
-) -> Figures {
-    let stop = Arc::new(AtomicBool::new(false));
-    let started = Instant::now();
-    let mut tasks = Vec::new();
-    for c in 0..clients {
-        let (http, base, token, stop) = (http.clone(), base.to_owned(), tokens[c % tokens.len()].clone(), stop.clone());
-        tasks.push(tokio::spawn(async move {
-            let mut latencies = Vec::new();
-            let mut ops = 0usize;
-            let mut since = 0i64;
-            let mut n = 0usize;
-            while !stop.load(Ordering::Relaxed) {
-                let ok = match op {
-                    Op::Health => timed(&mut latencies, http.get(format!("{base}/health"))).await.is_some(),
-                    Op::ClaimComplete => {
-                        let claim = http.post(format!("{base}/v1/jobs/claim")).bearer_auth(&token).json(&json!({"device": "bench"}));
-                        match timed(&mut latencies, claim).await {
-                            Some(lease) => {
-                                let body = json!({"lease": lease["lease"], "hash": lease["hash"], "result": {"flags": {"fuzzy": 1}, "pending": 1, "decisions": []}});
-                                let done = http.post(format!("{base}/v1/jobs/{}/complete", lease["job"])).bearer_auth(&token).json(&body);
-                                timed(&mut latencies, done).await.is_some()
-                            }
-                            None => false,
-                        }
-                    }
-                    Op::PushPull => {
-                        n += 1;
-                        let id = format!("01J9ZQ7M3X{c:06}{n:010}");
-                        let entry = json!({"id": id, "iast": format!("Bench{}", words(c * 1_000_000 + n)), "deva": "नाम", "category": "term"});
-                        let push = http
-                            .post(format!("{base}/v1/lexicon/push"))
-                            .bearer_auth(&token)
-                            .json(&json!({"batch": id, "changes": [{"entry": entry, "base_version": null}]}));
-                        let pushed = timed(&mut latencies, push).await;
-                        let pull = http.get(format!("{base}/v1/lexicon/changes?since={since}&limit=100")).bearer_auth(&token);
-                        match (pushed, timed(&mut latencies, pull).await) {
-                            (Some(_), Some(page)) => {
-                                since = page["version"].as_i64().unwrap_or(since);
-                                true
-                            }
-                            _ => false,
-                        }
-                    }
-                };
-                ops += usize::from(ok);
-            }
-            (ops, latencies)
-        }));
-    }
-    tokio::time::sleep(duration).await;
-    stop.store(true, Ordering::Relaxed);
-    let elapsed = started.elapsed().as_secs_f64();
-    let mut ops = 0;
-    let mut all = Vec::new();
-    for t in tasks {
-        if let Ok((n, l)) = t.await {
-            ops += n;
-            all.extend(l);
-        }
-    }
-    all.sort_by(f64::total_cmp);
-    let at =
-        |q: f64| all.get(((all.len() as f64 * q) as usize).min(all.len().saturating_sub(1))).copied().unwrap_or(0.0);
-    Figures { per_second: ops as f64 / elapsed, p50: at(0.5), p99: at(0.99), requests: all.len() }
 }
 
-/// Sends a request; its JSON answer (None on failure or no content). Its latency is recorded.
-async fn timed(latencies: &mut Vec<f64>, request: reqwest::RequestBuilder) -> Option<Value> {
-    let start = Instant::now();
+impl Load<'_> {
+    /// Runs `clients` loops of `op` for `duration`: each as fast as it is answered, or paced so
+    /// that together they offer `rate` operations a second. A paced operation's first request
+    /// is timed from when it was due, so a server that falls behind shows it in its latency
+    /// rather than in fewer requests.
+    async fn phase(&self, op: Op, rate: Option<f64>) -> Figures {
+        let stop = Arc::new(AtomicBool::new(false));
+        let started = tokio::time::Instant::now();
+        let mut tasks = Vec::new();
+        for c in 0..self.clients {
+            let (http, base, stop) = (self.http.clone(), self.base.to_owned(), stop.clone());
+            let token = self.tokens[c % self.tokens.len()].clone();
+            // Client c's operations fall due every `every`, offset so the clients interleave.
+            let every = rate.map(|rate| Duration::from_secs_f64(self.clients as f64 / rate));
+            let mut due = started + every.map_or(Duration::ZERO, |every| every.mul_f64(c as f64 / self.clients as f64));
+            tasks.push(tokio::spawn(async move {
+                let mut latencies = Vec::new();
+                let mut ops = 0usize;
+                let mut since = 0i64;
+                let mut n = 0usize;
+                while !stop.load(Ordering::Relaxed) {
+                    let due_at = match every {
+                        Some(every) => {
+                            tokio::time::sleep_until(due).await;
+                            due += every;
+                            (due - every).into_std()
+                        }
+                        None => Instant::now(),
+                    };
+                    let ok = match op {
+                        Op::Health => timed(&mut latencies, http.get(format!("{base}/health")), due_at).await.is_some(),
+                        Op::ClaimComplete => {
+                            let claim = http.post(format!("{base}/v1/jobs/claim")).bearer_auth(&token).json(&json!({"device": "bench"}));
+                            match timed(&mut latencies, claim, due_at).await {
+                                Some(lease) => {
+                                    let body = json!({"lease": lease["lease"], "hash": lease["hash"], "result": {"flags": {"fuzzy": 1}, "pending": 1, "decisions": []}});
+                                    let done = http.post(format!("{base}/v1/jobs/{}/complete", lease["job"])).bearer_auth(&token).json(&body);
+                                    timed(&mut latencies, done, Instant::now()).await.is_some()
+                                }
+                                None => false,
+                            }
+                        }
+                        Op::PushPull => {
+                            n += 1;
+                            let id = format!("01J9ZQ7M3X{c:06}{n:010}");
+                            let entry = json!({"id": id, "iast": format!("Bench{}", words(c * 1_000_000 + n)), "deva": "नाम", "category": "term"});
+                            let push = http
+                                .post(format!("{base}/v1/lexicon/push"))
+                                .bearer_auth(&token)
+                                .json(&json!({"batch": id, "changes": [{"entry": entry, "base_version": null}]}));
+                            let pushed = timed(&mut latencies, push, due_at).await;
+                            let pull = http.get(format!("{base}/v1/lexicon/changes?since={since}&limit=100")).bearer_auth(&token);
+                            match (pushed, timed(&mut latencies, pull, Instant::now()).await) {
+                                (Some(_), Some(page)) => {
+                                    since = page["version"].as_i64().unwrap_or(since);
+                                    true
+                                }
+                                _ => false,
+                            }
+                        }
+                    };
+                    ops += usize::from(ok);
+                }
+                (ops, latencies)
+            }));
+        }
+        tokio::time::sleep(self.duration).await;
+        stop.store(true, Ordering::Relaxed);
+        let elapsed = started.elapsed().as_secs_f64();
+        let mut ops = 0;
+        let mut all = Vec::new();
+        for t in tasks {
+            if let Ok((n, l)) = t.await {
+                ops += n;
+                all.extend(l);
+            }
+        }
+        all.sort_by(f64::total_cmp);
+        let at = |q: f64| {
+            all.get(((all.len() as f64 * q) as usize).min(all.len().saturating_sub(1))).copied().unwrap_or(0.0)
+        };
+        Figures { per_second: ops as f64 / elapsed, p50: at(0.5), p99: at(0.99), requests: all.len() }
+    }
+}
+
+/// Sends a request; its JSON answer (None on failure or no content). Its latency, from
+/// `start`, is recorded.
+async fn timed(latencies: &mut Vec<f64>, request: reqwest::RequestBuilder, start: Instant) -> Option<Value> {
     let response = request.send().await.ok()?;
     let ok = response.status().is_success() && response.status() != reqwest::StatusCode::NO_CONTENT;
     let body = response.bytes().await.ok()?;

@@ -58,6 +58,21 @@ impl Database for Postgres {
         });
         task.await.map_err(|e| Error::Db(format!("a transaction's task failed: {e}")))?
     }
+
+    async fn statement(&self, sql: String, params: Vec<Value>) -> Result<Vec<Row>, Error> {
+        let pool = self.pool.clone();
+        let task = tokio::spawn(async move {
+            let client = pool.get().await.map_err(|e| Error::Db(format!("PostgreSQL: {e}")))?;
+            let stmt = client.prepare_cached(&sql).await.map_err(|e| map_pg(e, &sql))?;
+            let rows = client.query(&stmt, &to_params(&params)).await.map_err(|e| map_pg(e, &sql))?;
+            rows.iter().map(|row| read_row(row, &sql)).collect()
+        });
+        task.await.map_err(|e| Error::Db(format!("a statement's task failed: {e}")))?
+    }
+}
+
+fn to_params(params: &[Value]) -> Vec<&(dyn ToSql + Sync)> {
+    params.iter().map(|p| p as &(dyn ToSql + Sync)).collect()
 }
 
 struct PgTx<'a> {
@@ -66,7 +81,7 @@ struct PgTx<'a> {
 
 impl PgTx<'_> {
     async fn prepare(&mut self, sql: &str) -> Result<tokio_postgres::Statement, Error> {
-        self.tx.prepare_cached(sql).await.map_err(|e| Error::Db(format!("{}: {sql}", detail(&e))))
+        self.tx.prepare_cached(sql).await.map_err(|e| map_pg(e, sql))
     }
 }
 
@@ -74,15 +89,13 @@ impl PgTx<'_> {
 impl Tx for PgTx<'_> {
     async fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, Error> {
         let stmt = self.prepare(sql).await?;
-        let params: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
-        let rows = self.tx.query(&stmt, &params).await.map_err(|e| map_pg(e, sql))?;
+        let rows = self.tx.query(&stmt, &to_params(params)).await.map_err(|e| map_pg(e, sql))?;
         rows.iter().map(|row| read_row(row, sql)).collect()
     }
 
     async fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, Error> {
         let stmt = self.prepare(sql).await?;
-        let params: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
-        self.tx.execute(&stmt, &params).await.map_err(|e| map_pg(e, sql))
+        self.tx.execute(&stmt, &to_params(params)).await.map_err(|e| map_pg(e, sql))
     }
 }
 

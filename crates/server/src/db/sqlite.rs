@@ -77,6 +77,10 @@ impl Database for Sqlite {
         }
         result
     }
+
+    async fn statement(&self, sql: String, params: Vec<Value>) -> Result<Vec<Row>, Error> {
+        super::transaction(self, Mode::Write, move |tx| Box::pin(async move { tx.query(&sql, &params).await })).await
+    }
 }
 
 struct SqliteTx {
