@@ -9,6 +9,7 @@
 
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -181,6 +182,8 @@ struct Ctx<'a> {
     engine: Engine,
     cancel: CancelToken,
     on_event: &'a (dyn Fn(BatchEvent) + Sync),
+    /// Files may still come (a watched folder, the team queue): idle workers wait.
+    feeding: &'a AtomicBool,
 }
 
 /// A failed job: its class and message.
@@ -201,28 +204,35 @@ pub fn run(
     on_event: &(dyn Fn(BatchEvent) + Sync),
 ) -> Result<JobCounts> {
     let watch = options.watch.map(|_| crate::watch::FolderWatch::start(root)).transpose()?;
-    let files = || scan::find_files(root, project_dir);
-    process(project_dir, &files, watch, base, options, cancel, on_event)
+    let files = scan::find_files(root, project_dir)?;
+    match (watch, options.watch) {
+        (Some(watch), Some(settle)) => {
+            let feed = Box::new(move || watch.run(project_dir, settle, cancel, on_event));
+            process(project_dir, &files, Some(feed), base, options, cancel, on_event)
+        }
+        _ => process(project_dir, &files, None, base, options, cancel, on_event),
+    }
 }
 
-/// Processes exactly `files` (those already done, by content hash, are skipped), with the jobs
-/// the project's queue already held.
-pub fn run_files(
+/// Runs a batch whose files come from `feed`, which queues them in the project while the
+/// workers process them (the team queue does). The workers wait for work until `feed` returns.
+pub fn run_fed(
     project_dir: &Path,
-    files: &[PathBuf],
     base: &Lexicon,
     options: &BatchOptions,
     cancel: &CancelToken,
     on_event: &(dyn Fn(BatchEvent) + Sync),
+    feed: impl FnOnce() -> Result<()>,
 ) -> Result<JobCounts> {
-    let options = BatchOptions { watch: None, ..options.clone() };
-    process(project_dir, &|| Ok(files.to_vec()), None, base, &options, cancel, on_event)
+    process(project_dir, &[], Some(Box::new(feed)), base, options, cancel, on_event)
 }
 
+/// Queues `files`, then works the queue. `feed`, if any, runs on this thread beside the workers,
+/// which wait for more work until it returns.
 fn process(
     project_dir: &Path,
-    files: &dyn Fn() -> Result<Vec<PathBuf>>,
-    watch: Option<crate::watch::FolderWatch>,
+    files: &[PathBuf],
+    feed: Option<Box<dyn FnOnce() -> Result<()> + '_>>,
     base: &Lexicon,
     options: &BatchOptions,
     cancel: &CancelToken,
@@ -235,10 +245,18 @@ fn process(
     if reflagged.transcripts > 0 {
         on_event(BatchEvent::Reflagged(reflagged));
     }
-    let summary = scan::queue(&mut project, &files()?)?;
+    let summary = scan::queue(&mut project, files)?;
     let counts = project.job_counts()?;
     on_event(BatchEvent::Scanned { summary: summary.into(), queued: counts.queued, done: counts.done });
-    let ctx = Ctx { project_dir, options, engine: project_engine(&project, base)?, cancel: cancel.clone(), on_event };
+    let feeding = AtomicBool::new(feed.is_some());
+    let ctx = Ctx {
+        project_dir,
+        options,
+        engine: project_engine(&project, base)?,
+        cancel: cancel.clone(),
+        on_event,
+        feeding: &feeding,
+    };
 
     let asr_failure = std::thread::scope(|scope| {
         let subtitles: Vec<_> = (0..options.subtitle_workers.max(1))
@@ -248,10 +266,21 @@ fn process(
             .asr
             .iter()
             .flat_map(|asr| (0..asr.workers.max(1)).map(move |_| asr))
-            .map(|asr| scope.spawn(|| worker(&ctx, MediaKind::Audio, Some(asr))))
+            .map(|asr| {
+                scope.spawn(|| {
+                    let outcome = worker(&ctx, MediaKind::Audio, Some(asr));
+                    // No one else transcribes: files fed from now on would wait for ever.
+                    if outcome.is_err() && ctx.feeding.load(Ordering::Relaxed) {
+                        ctx.cancel.cancel();
+                    }
+                    outcome
+                })
+            })
             .collect();
-        if let (Some(watch), Some(settle)) = (watch, options.watch) {
-            if let Err(e) = watch.run(project_dir, settle, cancel, on_event) {
+        if let Some(feed) = feed {
+            let fed = feed();
+            feeding.store(false, Ordering::Relaxed);
+            if let Err(e) = fed {
                 cancel.cancel();
                 return Err(e);
             }
@@ -277,7 +306,7 @@ fn worker(ctx: &Ctx, kind: MediaKind, asr: Option<&AsrSetup>) -> Result<()> {
     while !ctx.cancel.is_cancelled() {
         let Some(job) = project.claim_job(kind)? else {
             let due = project.next_due(kind)?;
-            if due.is_none() && ctx.options.watch.is_none() {
+            if due.is_none() && !ctx.feeding.load(Ordering::Relaxed) {
                 return Ok(());
             }
             let wait = due.map_or(500, |at| (at - now_ms()).clamp(10, 500));

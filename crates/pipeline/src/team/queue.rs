@@ -5,8 +5,8 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 use reqwest::Method;
 use serde::Serialize;
@@ -18,7 +18,8 @@ use super::client::{TeamClient, TeamError};
 use shruti_asr::CancelToken;
 
 use crate::batch::{self, BatchEvent, BatchOptions};
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::scan;
 
 /// How a team batch runs.
 #[derive(Debug, Clone)]
@@ -70,7 +71,9 @@ pub struct TeamCounts {
     pub late: usize,
 }
 
-/// Claims and processes team jobs until none is waiting or `cancel`.
+/// Claims and processes team jobs until none is waiting or `cancel`. The claimed files go
+/// through one local batch: the model is loaded and the lexicon built once, and as many files
+/// are held at a time as there are workers.
 pub fn run(
     project_dir: &Path,
     client: &TeamClient,
@@ -80,124 +83,164 @@ pub fn run(
     cancel: &CancelToken,
     on_event: &(dyn Fn(TeamEvent) + Sync),
 ) -> Result<TeamCounts> {
-    let mut counts = TeamCounts::default();
-    while !cancel.is_cancelled() {
-        let claim = Claim { device: team.device.clone(), lease_secs: team.lease_secs };
-        let Some(lease) = client.call::<Lease>(Method::POST, "/v1/jobs/claim", Some(&claim))? else { break };
-        on_event(TeamEvent::Claimed { job: lease.job, path: lease.path.clone(), attempt: lease.attempt });
-        let outcome =
-            heartbeating(client, &lease, || process(project_dir, team, &lease, base, options, cancel, on_event));
-        let fail = |error: String, permanent: bool| {
-            let body = Fail { lease: lease.lease.clone(), error: error.clone(), permanent };
-            client
-                .call::<serde_json::Value>(Method::POST, &format!("/v1/jobs/{}/fail", lease.job), Some(&body))
-                .map(|_| error)
-        };
-        match outcome {
-            _ if cancel.is_cancelled() => break,
-            Ok(result) => {
-                let body = Complete { lease: lease.lease.clone(), hash: lease.hash.clone(), result };
-                match client.call::<serde_json::Value>(
-                    Method::POST,
-                    &format!("/v1/jobs/{}/complete", lease.job),
-                    Some(&body),
-                ) {
-                    Ok(answer) => {
-                        counts.recorded += 1;
-                        let first = answer.and_then(|a| a["first"].as_bool()).unwrap_or(false);
-                        on_event(TeamEvent::Recorded { job: lease.job, path: lease.path.clone(), first });
-                    }
-                    Err(e @ (TeamError::Refused { .. } | TeamError::Offline { .. })) => {
-                        counts.late += 1;
-                        let reason = e.to_string();
-                        let project = Project::open(project_dir)?;
-                        project.note(
-                            "team",
-                            "team-late",
-                            &serde_json::json!({ "job": lease.job, "path": lease.path, "reason": reason }),
-                        )?;
-                        on_event(TeamEvent::Late { job: lease.job, path: lease.path.clone(), reason });
+    // A file ending locally wakes the feeder, which then reads the outcome from the project.
+    let (wake, woken) = mpsc::channel::<()>();
+    let local = |event: BatchEvent| {
+        if matches!(event, BatchEvent::Done { .. } | BatchEvent::Failed { .. }) {
+            let _ = wake.send(());
+        }
+        on_event(TeamEvent::Local(event));
+    };
+    let workers = options.subtitle_workers.max(1) + options.asr.as_ref().map_or(0, |a| a.workers.max(1));
+    let mut feeder = Feeder {
+        project: Project::open(project_dir)?,
+        client,
+        team,
+        on_event,
+        capacity: workers,
+        held: Vec::new(),
+        counts: TeamCounts::default(),
+    };
+    batch::run_fed(project_dir, base, options, cancel, &local, || feeder.run(cancel, &woken))?;
+    Ok(feeder.counts)
+}
+
+/// A job claimed from the team and queued here.
+struct Held {
+    lease: Lease,
+    every: Duration,
+    next_beat: Instant,
+}
+
+/// Claims jobs, queues their files in the local batch, and reports each one's outcome.
+struct Feeder<'a> {
+    project: Project,
+    client: &'a TeamClient,
+    team: &'a TeamOptions,
+    on_event: &'a (dyn Fn(TeamEvent) + Sync),
+    capacity: usize,
+    held: Vec<Held>,
+    counts: TeamCounts,
+}
+
+impl Feeder<'_> {
+    fn run(&mut self, cancel: &CancelToken, woken: &mpsc::Receiver<()>) -> Result<()> {
+        let mut waiting = true;
+        let mut claim_error = None;
+        while !cancel.is_cancelled() {
+            self.settle()?;
+            if waiting && self.held.len() < self.capacity {
+                let claim = Claim { device: self.team.device.clone(), lease_secs: self.team.lease_secs };
+                match self.client.call::<Lease>(Method::POST, "/v1/jobs/claim", Some(&claim)) {
+                    Ok(Some(lease)) => self.take(lease)?,
+                    Ok(None) => waiting = false,
+                    // Finish what is held, then say why no more was claimed.
+                    Err(e) => {
+                        waiting = false;
+                        claim_error = Some(e);
                     }
                 }
+                continue;
             }
-            Err(Failure { error, permanent }) => {
-                counts.failed += 1;
-                let error = fail(error, permanent)?;
-                on_event(TeamEvent::Failed { job: lease.job, path: lease.path.clone(), error });
+            if !waiting && self.held.is_empty() {
+                break;
+            }
+            let _ = woken.recv_timeout(Duration::from_millis(200));
+        }
+        claim_error.map_or(Ok(()), |e| Err(e.into()))
+    }
+
+    /// Checks a claimed file and queues it here; a file that cannot be processed fails at once.
+    fn take(&mut self, lease: Lease) -> Result<()> {
+        (self.on_event)(TeamEvent::Claimed { job: lease.job, path: lease.path.clone(), attempt: lease.attempt });
+        let file = self.team.root.join(&lease.path);
+        let problem = if let Some(problem) = path_problem(&lease.path) {
+            Some((format!("{}: the path is {problem}", lease.path), true))
+        } else if !file.is_file() {
+            Some((format!("{} is not under {} on {}", lease.path, self.team.root.display(), self.team.device), false))
+        } else {
+            match shruti_asr::models::sha256_file(&file) {
+                Err(e) => Some((format!("{}: {e}", file.display()), false)),
+                Ok(hash) if hash != lease.hash => {
+                    Some((format!("{}: its content differs from the file the batch was made from", lease.path), true))
+                }
+                Ok(_) => None,
+            }
+        };
+        if let Some((error, permanent)) = problem {
+            return self.fail(&lease, error, permanent);
+        }
+        scan::queue(&mut self.project, &[file])?;
+        // A third of the lease, so two beats may be lost before it expires.
+        let lease_ms = (lease.expires_at - crate::now_ms()).max(3_000);
+        let every = Duration::from_millis((lease_ms / 3).min(60_000) as u64);
+        self.held.push(Held { lease, every, next_beat: Instant::now() + every });
+        Ok(())
+    }
+
+    /// Reports the held jobs whose files have ended here, and keeps the others' leases alive.
+    fn settle(&mut self) -> Result<()> {
+        for held in std::mem::take(&mut self.held) {
+            let lease = &held.lease;
+            let Some(job) = self.project.job_for_hash(&lease.hash)? else {
+                self.fail(lease, format!("{}: not an audio or subtitle file Shruti reads", lease.path), true)?;
+                continue;
+            };
+            match job.state {
+                JobState::Done => self.complete(lease, job.media.id)?,
+                JobState::Quarantined | JobState::Failed => {
+                    let error = job.error.unwrap_or_else(|| "failed".into());
+                    self.fail(lease, error, job.state == JobState::Quarantined)?;
+                }
+                JobState::Queued | JobState::Running => {
+                    let mut held = held;
+                    if Instant::now() >= held.next_beat {
+                        held.next_beat = Instant::now() + held.every;
+                        let beat = Heartbeat { lease: held.lease.lease.clone() };
+                        let path = format!("/v1/jobs/{}/heartbeat", held.lease.job);
+                        if let Err(e) = self.client.call::<i64>(Method::POST, &path, Some(&beat)) {
+                            tracing::warn!(job = held.lease.job, "heartbeat: {e}");
+                        }
+                    }
+                    self.held.push(held);
+                }
             }
         }
+        Ok(())
     }
-    Ok(counts)
-}
 
-/// Why a file could not be processed, and whether it never can be.
-struct Failure {
-    error: String,
-    permanent: bool,
-}
-
-/// Runs `work` while a thread keeps the lease alive.
-fn heartbeating<T>(client: &TeamClient, lease: &Lease, work: impl FnOnce() -> T) -> T {
-    let done = AtomicBool::new(false);
-    // A third of the lease, so two beats may be lost before it expires.
-    let lease_ms = (lease.expires_at - crate::now_ms()).max(3_000);
-    let every = Duration::from_millis((lease_ms / 3).min(60_000) as u64);
-    std::thread::scope(|scope| {
-        scope.spawn(|| {
-            let mut waited = Duration::ZERO;
-            while !done.load(Ordering::Relaxed) {
-                std::thread::sleep(Duration::from_millis(100));
-                waited += Duration::from_millis(100);
-                if waited >= every {
-                    waited = Duration::ZERO;
-                    let beat = Heartbeat { lease: lease.lease.clone() };
-                    if let Err(e) =
-                        client.call::<i64>(Method::POST, &format!("/v1/jobs/{}/heartbeat", lease.job), Some(&beat))
-                    {
-                        tracing::warn!(job = lease.job, "heartbeat: {e}");
-                    }
-                }
+    /// Sends a file's result under its lease; a lease lost meanwhile keeps it here, as late.
+    fn complete(&mut self, lease: &Lease, media_id: i64) -> Result<()> {
+        let body =
+            Complete { lease: lease.lease.clone(), hash: lease.hash.clone(), result: result(&self.project, media_id)? };
+        let (job, path) = (lease.job, lease.path.clone());
+        match self.client.call::<serde_json::Value>(Method::POST, &format!("/v1/jobs/{job}/complete"), Some(&body)) {
+            Ok(answer) => {
+                self.counts.recorded += 1;
+                let first = answer.and_then(|a| a["first"].as_bool()).unwrap_or(false);
+                (self.on_event)(TeamEvent::Recorded { job, path, first });
             }
-        });
-        let out = work();
-        done.store(true, Ordering::Relaxed);
-        out
-    })
-}
+            Err(e @ (TeamError::Refused { .. } | TeamError::Offline { .. })) => {
+                self.counts.late += 1;
+                let reason = e.to_string();
+                self.project.note(
+                    "team",
+                    "team-late",
+                    &serde_json::json!({ "job": job, "path": path, "reason": reason }),
+                )?;
+                (self.on_event)(TeamEvent::Late { job, path, reason });
+            }
+        }
+        Ok(())
+    }
 
-fn process(
-    project_dir: &Path,
-    team: &TeamOptions,
-    lease: &Lease,
-    base: &Lexicon,
-    options: &BatchOptions,
-    cancel: &CancelToken,
-    on_event: &(dyn Fn(TeamEvent) + Sync),
-) -> std::result::Result<JobResult, Failure> {
-    let permanent = |error: String| Failure { error, permanent: true };
-    let temporary = |error: String| Failure { error, permanent: false };
-    if let Some(problem) = path_problem(&lease.path) {
-        return Err(permanent(format!("{}: the path is {problem}", lease.path)));
-    }
-    let file = team.root.join(&lease.path);
-    if !file.is_file() {
-        return Err(temporary(format!("{} is not under {} on {}", lease.path, team.root.display(), team.device)));
-    }
-    let hash = shruti_asr::models::sha256_file(&file).map_err(|e| temporary(format!("{}: {e}", file.display())))?;
-    if hash != lease.hash {
-        return Err(permanent(format!("{}: its content differs from the file the batch was made from", lease.path)));
-    }
-    let local = |e: Error| temporary(e.to_string());
-    batch::run_files(project_dir, &[file], base, options, cancel, &|e| on_event(TeamEvent::Local(e))).map_err(local)?;
-    let project = Project::open(project_dir).map_err(|e| local(e.into()))?;
-    let job = project
-        .job_for_hash(&lease.hash)
-        .map_err(|e| local(e.into()))?
-        .ok_or_else(|| temporary(format!("{}: not queued here", lease.path)))?;
-    match job.state {
-        JobState::Done => result(&project, job.media.id).map_err(local),
-        JobState::Quarantined => Err(permanent(job.error.unwrap_or_else(|| "quarantined".into()))),
-        _ => Err(temporary(job.error.unwrap_or_else(|| "not processed".into()))),
+    /// Tells the server a file failed: it retries it elsewhere, or quarantines it.
+    fn fail(&mut self, lease: &Lease, error: String, permanent: bool) -> Result<()> {
+        self.counts.failed += 1;
+        let body = Fail { lease: lease.lease.clone(), error: error.clone(), permanent };
+        self.client.call::<serde_json::Value>(Method::POST, &format!("/v1/jobs/{}/fail", lease.job), Some(&body))?;
+        (self.on_event)(TeamEvent::Failed { job: lease.job, path: lease.path.clone(), error });
+        Ok(())
     }
 }
 
