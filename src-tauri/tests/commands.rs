@@ -52,6 +52,15 @@ impl App {
         self.call(cmd, args).unwrap_or_else(|e| panic!("{cmd}: {e}"))
     }
 
+    /// The payloads of every `event` from now on (the listener outlives the receiver).
+    fn hear(&self, event: &str) -> mpsc::Receiver<String> {
+        let (tx, rx) = mpsc::channel();
+        self.window.listen_any(event, move |e| {
+            let _ = tx.send(e.payload().to_owned());
+        });
+        rx
+    }
+
     /// A folder of lectures (four golden subtitle files and one recording), opened as a
     /// project and processed by the app's batch.
     fn with_project(&self) -> PathBuf {
@@ -66,10 +75,8 @@ impl App {
         let summary = self.ok("open_project", json!({ "folder": lectures }));
         assert_eq!(summary["transcripts"], 0);
 
-        let (finished_tx, finished) = mpsc::channel();
-        self.window.listen_any("batch-finished", move |e| finished_tx.send(e.payload().to_owned()).unwrap());
-        let (events_tx, events) = mpsc::channel();
-        self.window.listen_any("batch", move |e| events_tx.send(e.payload().to_owned()).unwrap());
+        let finished = self.hear("batch-finished");
+        let events = self.hear("batch");
         let started = self.ok("start_batch", json!({}));
         assert!(started["notice"].as_str().unwrap().contains("no-such-model"), "{started}");
         let end: Value = serde_json::from_str(&finished.recv_timeout(Duration::from_secs(120)).unwrap()).unwrap();
@@ -378,7 +385,8 @@ fn an_entry_is_corrected_in_the_lexicon_editor() {
 }
 
 /// A team server on a SQLite file in `dir`, in a thread of its own, with reviewer "asha".
-fn team_server(dir: &Path) -> String {
+/// A team server with a reviewer, asha, and a batch of `files` from the team lead.
+fn team_server(dir: &Path, files: Vec<shruti_sync::BatchFile>) -> String {
     let url = format!("sqlite:{}", dir.join("team.db").display());
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
@@ -389,6 +397,14 @@ fn team_server(dir: &Path) -> String {
             shruti_server::auth::create_user(&server.state, "asha".into(), "asha's password".into(), role)
                 .await
                 .unwrap();
+            let lead = shruti_server::auth::Caller {
+                user_id: 0,
+                name: "lead".into(),
+                role: shruti_sync::Role::Admin,
+                token_id: 0,
+            };
+            let batch = shruti_sync::NewBatch { name: "autumn".into(), files };
+            shruti_server::queue::create_batch(&server.state, &lead, batch).await.unwrap();
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             tx.send(format!("http://{}", listener.local_addr().unwrap())).unwrap();
             server.serve(listener, Duration::from_secs(60)).await.unwrap();
@@ -398,12 +414,29 @@ fn team_server(dir: &Path) -> String {
 }
 
 #[test]
-fn the_settings_screen_logs_in_to_a_team_server_and_syncs() {
+fn a_team_project_syncs_its_lexicon_and_works_the_team_queue() {
     let app = App::new();
+    // The shared drive: two talks the lead queued, and a recording this machine cannot transcribe.
+    let drive = app.dir.path().join("drive");
+    std::fs::create_dir_all(drive.join("2024")).unwrap();
+    let mut files = Vec::new();
+    for (path, bytes) in [
+        ("2024/talk1.srt", b"1\n00:00:01,000 --> 00:00:03,000\nArduna went to Kurukshetre.\n".to_vec()),
+        ("talk2.srt", b"1\n00:00:01,000 --> 00:00:03,000\nKrishna spoke.\n".to_vec()),
+        (
+            "gita.flac",
+            std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../golden/audio/gita_karma_yoga.flac")).unwrap(),
+        ),
+    ] {
+        std::fs::write(drive.join(path), &bytes).unwrap();
+        files.push(shruti_sync::BatchFile { path: path.into(), hash: shruti_pipeline::scan::hash_bytes(&bytes) });
+    }
     std::env::set_var("SHRUTI_CREDENTIALS", app.dir.path().join("logins.json"));
-    let server = team_server(app.dir.path());
+    let server = team_server(app.dir.path(), files);
     app.with_project();
     assert_eq!(app.ok("team_status", json!({})), Value::Null, "not linked yet");
+    let unlinked = app.call("start_batch", json!({ "sharedDrive": drive })).unwrap_err();
+    assert!(unlinked.contains("not linked to a team server"), "{unlinked}");
 
     let wrong = app.call("team_login", json!({ "server": server, "user": "asha", "password": "nope" })).unwrap_err();
     assert!(wrong.contains("wrong user name or password"), "{wrong}");
@@ -420,4 +453,23 @@ fn the_settings_screen_logs_in_to_a_team_server_and_syncs() {
     let status = app.ok("team_status", json!({}));
     assert_eq!((status["entries"].as_u64(), status["dirty"].as_u64()), (Some(1), Some(0)), "{status}");
     assert!(app.call("team_resolve", json!({ "id": 1, "keep": "both" })).unwrap_err().contains("mine"));
+
+    // The Batch screen works the team queue: each talk is processed here and recorded on the
+    // server; the recording goes back to the team for a machine with a model.
+    let missing = app.call("start_batch", json!({ "sharedDrive": app.dir.path().join("nowhere") })).unwrap_err();
+    assert!(missing.contains("nowhere: the shared drive is not a folder"), "{missing}");
+    let (finished, team_events, events) = (app.hear("batch-finished"), app.hear("team-batch"), app.hear("batch"));
+    app.ok("start_batch", json!({ "sharedDrive": drive }));
+    let end: Value = serde_json::from_str(&finished.recv_timeout(Duration::from_secs(120)).unwrap()).unwrap();
+    assert_eq!((&end["error"], &end["team"]), (&Value::Null, &json!({"recorded": 2, "failed": 1, "late": 0})), "{end}");
+    let team_events: Vec<Value> = team_events.try_iter().map(|e| serde_json::from_str(&e).unwrap()).collect();
+    let of = |kind: &str| team_events.iter().filter(|e| e["event"] == kind).count();
+    assert_eq!((of("claimed"), of("recorded"), of("failed")), (3, 2, 1), "{team_events:?}");
+    let failed = team_events.iter().find(|e| e["event"] == "failed").unwrap();
+    assert!(failed["error"].as_str().unwrap().contains("gita.flac: "), "{failed}");
+    let done: Vec<Value> = events.try_iter().map(|e| serde_json::from_str::<Value>(&e).unwrap()).collect();
+    assert_eq!(done.iter().filter(|e| e["event"] == "done").count(), 2, "{done:?}");
+    // The new talks are in the project beside the old ones.
+    let jobs = app.ok("batch_jobs", json!({}));
+    assert!(jobs.as_array().unwrap().iter().any(|j| j["media"]["path"].as_str().unwrap().ends_with("2024/talk1.srt")));
 }

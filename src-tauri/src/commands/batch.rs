@@ -1,5 +1,7 @@
 //! The Batch screen: a batch runs on its own thread and reports by `batch` events; cancelling
 //! puts the files in progress back in the queue, so "pause" is a cancel and "resume" a new run.
+//! A team batch takes its files from the team queue instead, and also reports `team-batch`
+//! events (claimed, recorded, failed, late).
 
 use std::path::PathBuf;
 use std::thread::JoinHandle;
@@ -8,7 +10,9 @@ use serde::Serialize;
 use shruti_asr::models::ModelStore;
 use shruti_asr::{CancelToken, DeviceChoice, Options};
 use shruti_pipeline::batch::{self, AsrSetup, BatchEvent, BatchOptions};
-use shruti_store::{JobRow, JobState};
+use shruti_pipeline::team;
+use shruti_pipeline::team::queue::{self, TeamCounts, TeamEvent, TeamOptions};
+use shruti_store::{JobRow, JobState, Project};
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 
 use super::text;
@@ -25,6 +29,8 @@ pub struct RunningBatch {
 pub struct Finished {
     pub cancelled: bool,
     pub error: Option<String>,
+    /// A team batch's results: recorded on the server, failed, kept here as late.
+    pub team: Option<TeamCounts>,
 }
 
 /// What the batch screen shows before it starts: the device, and why audio will wait (no model).
@@ -34,19 +40,31 @@ pub struct Started {
     pub notice: Option<String>,
 }
 
-/// Starts a batch over the project's source folder. Audio is transcribed with the model and
-/// device from the settings; without the model, subtitle files are still processed and audio
-/// stays queued.
+/// Starts a batch over the project's source folder, or, given `shared_drive`, over jobs claimed
+/// from the team queue of the server the project is linked to (their paths are relative to that
+/// folder). Audio is transcribed with the model and device from the settings; without the
+/// model, subtitle files are still processed and audio stays queued (a team batch then takes
+/// subtitle files only as they come: audio it claims fails back to the team).
 #[tauri::command(async)]
-pub fn start_batch<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<Started, String> {
+pub fn start_batch<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    shared_drive: Option<PathBuf>,
+) -> Result<Started, String> {
     let mut running = lock(&state.batch);
     if running.as_ref().is_some_and(|b| !b.thread.is_finished()) {
         return Err("a batch is already running".into());
     }
     let (project_dir, source) = {
         let open = state.project()?;
+        if shared_drive.is_some() && team::status(&open.project).map_err(text)?.is_none() {
+            return Err("this project is not linked to a team server: log in under Settings first".into());
+        }
         (open.project.dir().to_path_buf(), open.source.clone())
     };
+    if let Some(drive) = shared_drive.as_ref().filter(|d| !d.is_dir()) {
+        return Err(format!("{}: the shared drive is not a folder on this machine", drive.display()));
+    }
     let settings = lock(&state.settings).clone();
     let device: DeviceChoice = settings.device.parse()?;
     let model = ModelStore::open(ModelStore::default_dir()).and_then(|s| s.path(&settings.model));
@@ -76,7 +94,7 @@ pub fn start_batch<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) ->
         let app = app.clone();
         std::thread::Builder::new()
             .name("shruti-batch".into())
-            .spawn(move || run(app, project_dir, source, options, cancel))
+            .spawn(move || run(app, project_dir, source, shared_drive, options, cancel))
             .map_err(text)?
     };
     *running = Some(RunningBatch { cancel, thread });
@@ -87,6 +105,7 @@ fn run<R: Runtime>(
     app: AppHandle<R>,
     project_dir: PathBuf,
     source: PathBuf,
+    shared_drive: Option<PathBuf>,
     options: BatchOptions,
     cancel: CancelToken,
 ) {
@@ -94,9 +113,27 @@ fn run<R: Runtime>(
     let emit = |event: BatchEvent| {
         let _ = app.emit("batch", event);
     };
-    let result = batch::run(&project_dir, &source, &state.lexicon, &options, &cancel, &emit);
-    let finished = Finished { cancelled: cancel.is_cancelled(), error: result.err().map(|e| e.to_string()) };
-    let _ = app.emit("batch-finished", finished);
+    let (team, error) = match shared_drive {
+        None => (None, batch::run(&project_dir, &source, &state.lexicon, &options, &cancel, &emit).err().map(text)),
+        Some(root) => {
+            let on_event = |event: TeamEvent| match event {
+                TeamEvent::Local(event) => emit(event),
+                other => {
+                    let _ = app.emit("team-batch", other);
+                }
+            };
+            let counts = Project::open(&project_dir).map_err(text).and_then(|project| {
+                let client = team::connect(&project).map_err(text)?;
+                let team = TeamOptions { root, device: team::device_name(None), lease_secs: None };
+                queue::run(&project_dir, &client, &team, &state.lexicon, &options, &cancel, &on_event).map_err(text)
+            });
+            match counts {
+                Ok(counts) => (Some(counts), None),
+                Err(e) => (None, Some(e)),
+            }
+        }
+    };
+    let _ = app.emit("batch-finished", Finished { cancelled: cancel.is_cancelled(), error, team });
 }
 
 /// Stops the batch: files in progress go back to the queue. Returns once it has stopped.

@@ -157,6 +157,20 @@ export type BatchEvent =
   | { event: "found"; path: string }
   | { event: "reflagged"; transcripts: number; added: number; removed: number };
 
+/// A team batch's own news (its files' processing comes as BatchEvent).
+export type TeamBatchEvent =
+  | { event: "claimed"; job: number; path: string; attempt: number }
+  | { event: "recorded"; job: number; path: string; first: boolean }
+  | { event: "failed"; job: number; path: string; error: string }
+  | { event: "late"; job: number; path: string; reason: string };
+
+export interface BatchFinished {
+  cancelled: boolean;
+  error: string | null;
+  /// A team batch's results.
+  team: { recorded: number; failed: number; late: number } | null;
+}
+
 export interface LexiconEntry {
   iast: string;
   deva: string;
@@ -284,7 +298,9 @@ export const api = {
   editSegment: (media: number, idx: number, text: string | null, startMs: number, endMs: number) =>
     invoke<Line[]>("edit_segment", { media, idx, text, startMs, endMs }),
   reveal: (dir: string) => invoke<void>("reveal", { dir }),
-  startBatch: () => invoke<{ device: string; notice: string | null }>("start_batch"),
+  /// Over the project's folder, or, given the shared drive's folder, over the team queue.
+  startBatch: (sharedDrive?: string) =>
+    invoke<{ device: string; notice: string | null }>("start_batch", { sharedDrive }),
   cancelBatch: () => invoke<boolean>("cancel_batch"),
   batchJobs: () => invoke<JobRow[]>("batch_jobs"),
   retryJobs: (jobs: number[]) => invoke<number>("retry_jobs", { jobs }),

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use reqwest::Method;
 use serde::Serialize;
 use shruti_core::Lexicon;
-use shruti_store::{FlagQuery, JobState, Project, StateFilter};
+use shruti_store::{FlagQuery, JobState, MediaKind, Project, StateFilter};
 use shruti_sync::{path_problem, Claim, Complete, DecisionSummary, Fail, Heartbeat, JobResult, Lease};
 
 use super::client::{TeamClient, TeamError};
@@ -98,6 +98,7 @@ pub fn run(
         team,
         on_event,
         capacity: workers,
+        transcribes: options.asr.is_some(),
         held: Vec::new(),
         counts: TeamCounts::default(),
     };
@@ -119,6 +120,8 @@ struct Feeder<'a> {
     team: &'a TeamOptions,
     on_event: &'a (dyn Fn(TeamEvent) + Sync),
     capacity: usize,
+    /// Whether this machine has a model: audio is left to one that has, otherwise.
+    transcribes: bool,
     held: Vec<Held>,
     counts: TeamCounts,
 }
@@ -158,6 +161,8 @@ impl Feeder<'_> {
             Some((format!("{}: the path is {problem}", lease.path), true))
         } else if !file.is_file() {
             Some((format!("{} is not under {} on {}", lease.path, self.team.root.display(), self.team.device), false))
+        } else if !self.transcribes && scan::media_kind(&file) == Some(MediaKind::Audio) {
+            Some((format!("{}: {} has no speech model to transcribe it", lease.path, self.team.device), false))
         } else {
             match shruti_asr::models::sha256_file(&file) {
                 Err(e) => Some((format!("{}: {e}", file.display()), false)),
