@@ -272,7 +272,6 @@ impl Project {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// The lexicon additions in force (their decisions not undone), oldest first.
     /// Records a lexicon addition made in the lexicon editor (not tied to a flag, so never
     /// undone by a review undo). The caller checks it against the lexicon first.
     pub fn add_to_lexicon(&mut self, addition: &Addition, expert: &str) -> Result<()> {
@@ -298,13 +297,26 @@ impl Project {
         let rows = stmt.query_map([id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
         rows.map(|row| {
             let (id, json) = row?;
-            let addition = serde_json::from_str(&json)
-                .map_err(|e| Error::Invalid(format!("stored lexicon addition {json}: {e}")))?;
-            Ok((id, addition))
+            Ok((id, parse_addition(&json)?))
         })
         .collect()
     }
 
+    /// Additions up to `exported` (already turned into team changes) whose decisions were undone
+    /// after decision `after`: what a team sync withdraws. Returns them with the latest decision
+    /// they were looked for up to, where the next look starts.
+    pub fn lexicon_withdrawals(&self, after: i64, exported: i64) -> Result<(i64, Vec<Addition>)> {
+        let upto: i64 = self.conn.query_row("SELECT COALESCE(MAX(id), 0) FROM decisions", [], |r| r.get(0))?;
+        let mut stmt = self.conn.prepare(
+            "SELECT a.addition FROM lexicon_additions a JOIN decisions u ON u.undoes = a.decision_id
+             WHERE u.id > ?1 AND u.id <= ?2 AND a.id <= ?3 ORDER BY u.id",
+        )?;
+        let rows = stmt.query_map([after, upto, exported], |r| r.get::<_, String>(0))?;
+        let additions = rows.map(|json| parse_addition(&json?)).collect::<Result<_>>()?;
+        Ok((upto, additions))
+    }
+
+    /// The lexicon additions in force (their decisions not undone), oldest first.
     pub fn lexicon_additions(&self) -> Result<Vec<Addition>> {
         let mut stmt = self.conn.prepare(
             "SELECT a.addition FROM lexicon_additions a
@@ -312,12 +324,12 @@ impl Project {
              ORDER BY a.id",
         )?;
         let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-        rows.map(|json| {
-            let json = json?;
-            serde_json::from_str(&json).map_err(|e| Error::Invalid(format!("stored lexicon addition {json}: {e}")))
-        })
-        .collect()
+        rows.map(|json| parse_addition(&json?)).collect()
     }
+}
+
+fn parse_addition(json: &str) -> Result<Addition> {
+    serde_json::from_str(json).map_err(|e| Error::Invalid(format!("stored lexicon addition {json}: {e}")))
 }
 
 fn flag_surface(tx: &rusqlite::Connection, flag_id: i64) -> Result<(String, Vec<StoredSuggestion>)> {

@@ -11,6 +11,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../migrations/0002_lexicon_versions.sql")),
     (3, include_str!("../migrations/0003_segment_edits.sql")),
     (4, include_str!("../migrations/0004_team_sync.sql")),
+    (5, include_str!("../migrations/0005_team_withdrawals.sql")),
 ];
 
 /// The version this build writes.

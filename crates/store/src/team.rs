@@ -16,6 +16,8 @@ pub struct TeamLink {
     pub cursor_after: Option<String>,
     /// The last lexicon addition already turned into a team change.
     pub exported_addition: i64,
+    /// The last decision considered for withdrawing exported additions that were undone.
+    pub exported_undo: i64,
 }
 
 /// One entry of the team library, as kept here.
@@ -57,14 +59,19 @@ impl Project {
     pub fn team_link(&self) -> Result<Option<TeamLink>> {
         Ok(self
             .conn
-            .query_row("SELECT server, cursor_version, cursor_after, exported_addition FROM team_link", [], |r| {
-                Ok(TeamLink {
-                    server: r.get(0)?,
-                    cursor_version: r.get(1)?,
-                    cursor_after: r.get(2)?,
-                    exported_addition: r.get(3)?,
-                })
-            })
+            .query_row(
+                "SELECT server, cursor_version, cursor_after, exported_addition, exported_undo FROM team_link",
+                [],
+                |r| {
+                    Ok(TeamLink {
+                        server: r.get(0)?,
+                        cursor_version: r.get(1)?,
+                        cursor_after: r.get(2)?,
+                        exported_addition: r.get(3)?,
+                        exported_undo: r.get(4)?,
+                    })
+                },
+            )
             .optional()?)
     }
 
@@ -172,9 +179,13 @@ impl Project {
         Ok(())
     }
 
-    /// Marks the additions up to `id` as turned into team changes.
-    pub fn team_exported(&mut self, id: i64) -> Result<()> {
-        self.conn.execute("UPDATE team_link SET exported_addition = ?1 WHERE exported_addition < ?1", [id])?;
+    /// Marks the additions up to `addition`, and the undos up to decision `undo`, as turned into
+    /// team changes.
+    pub fn team_exported(&mut self, addition: i64, undo: i64) -> Result<()> {
+        self.conn.execute(
+            "UPDATE team_link SET exported_addition = max(exported_addition, ?1), exported_undo = max(exported_undo, ?2)",
+            [addition, undo],
+        )?;
         Ok(())
     }
 

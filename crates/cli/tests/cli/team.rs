@@ -187,6 +187,48 @@ fn an_offline_edit_reaches_the_other_client_and_a_conflict_is_shown_not_lost() {
     assert_eq!(ravi.status()["conflicts"], serde_json::json!([]));
 }
 
+#[test]
+fn a_decision_undone_after_it_reached_the_team_is_withdrawn_there_too() {
+    let dir = temp_dir("team-undo");
+    let server = Server::start(&dir);
+    let asha = Client::new(&dir, "asha");
+    let ravi = Client::new(&dir, "ravi");
+    for c in [&asha, &ravi] {
+        c.ok(&["sync", "login", "--server", &server.url, "--user", c.user]);
+    }
+    let db = dir.join("team.db");
+    let variants = || server_value::<String>(&db, "SELECT variants FROM entries WHERE key = 'arjuna' AND deleted = 0");
+    let flags = String::from_utf8(asha.ok(&["review", "list", "--text", "Arduna", "--ids"]).stdout).unwrap();
+    asha.ok(&["review", "decide", flags.lines().next().expect("an Arduna flag"), "add-variant", "Arjuna"]);
+    asha.ok(&["sync", "run"]);
+    assert!(variants().contains("Arduna"), "{}", variants());
+    ravi.ok(&["sync", "pull"]);
+    assert!(local_entries(&ravi).contains("Arduna"));
+
+    // Asha takes her decision back: the next sync takes the variant back from the team too.
+    asha.ok(&["review", "undo"]);
+    let undone = asha.ok(&["sync", "run"]);
+    assert!(stderr(&undone).contains("pushed 1"), "{}", stderr(&undone));
+    assert!(!variants().contains("Arduna"), "{}", variants());
+    ravi.ok(&["sync", "pull"]);
+    assert!(!local_entries(&ravi).contains("Arduna"), "{}", local_entries(&ravi));
+    // A second sync finds nothing more to withdraw.
+    assert!(stderr(&asha.ok(&["sync", "run"])).contains("pushed 0"));
+}
+
+/// The team entries a client's project holds, as JSON.
+fn local_entries(c: &Client) -> String {
+    let conn = rusqlite::Connection::open(c.project.join("shruti.db")).unwrap();
+    let entries: Vec<String> = conn
+        .prepare("SELECT entry FROM team_entries")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    entries.join("\n")
+}
+
 /// `n` small distinct SRT files under `dir`, in nested folders.
 fn talks(dir: &Path, n: usize) {
     for i in 0..n {
@@ -198,6 +240,10 @@ fn talks(dir: &Path, n: usize) {
 }
 
 fn server_count(db: &Path, sql: &str) -> i64 {
+    server_value(db, sql)
+}
+
+fn server_value<T: rusqlite::types::FromSql>(db: &Path, sql: &str) -> T {
     let conn = rusqlite::Connection::open(db).unwrap();
     conn.busy_timeout(Duration::from_secs(10)).unwrap();
     conn.query_row(sql, [], |r| r.get(0)).unwrap()

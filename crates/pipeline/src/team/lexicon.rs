@@ -53,6 +53,34 @@ pub fn apply_addition(
     Some(entry)
 }
 
+/// Takes back an exported addition whose decision was undone: its variant leaves the team's
+/// entry; an entry it created is deleted (a teammate's edit meanwhile makes that a conflict,
+/// shown, not lost). None when the team has no such entry, or an addition still in force wants
+/// the same thing.
+pub fn withdraw(addition: &Addition, entries: &HashMap<String, TeamEntry>, in_force: &[Addition]) -> Option<TeamEntry> {
+    let wanted = |k: &str, variant: Option<&str>| {
+        in_force.iter().any(|a| match a {
+            Addition::Variant { iast, variant: v } => key(iast) == k && variant == Some(v.as_str()),
+            Addition::Entry { iast, variants, .. } => {
+                key(iast) == k && variant.is_none_or(|v| variants.iter().any(|w| w == v))
+            }
+            Addition::Amend { .. } => false,
+        })
+    };
+    match addition {
+        Addition::Variant { iast, variant } if !wanted(&key(iast), Some(variant)) => {
+            let mut entry = entries.get(&key(iast)).filter(|e| !e.deleted)?.clone();
+            entry.variants.remove(variant).then_some(entry)
+        }
+        Addition::Entry { iast, .. } if !wanted(&key(iast), None) => {
+            let mut entry = entries.get(&key(iast)).filter(|e| !e.deleted)?.clone();
+            entry.deleted = true;
+            Some(entry)
+        }
+        _ => None,
+    }
+}
+
 /// The additions that give a lexicon the team's entries: variants (and changed Devanagari or
 /// category) for terms it has, whole entries for terms it lacks. Deleted entries give none.
 pub fn as_additions(entries: &[TeamEntry], lexicon: &Lexicon) -> Vec<Addition> {
@@ -80,4 +108,40 @@ pub fn as_additions(entries: &[TeamEntry], lexicon: &Lexicon) -> Vec<Addition> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use shruti_core::lexicon::Category;
+
+    use super::*;
+
+    fn variant(iast: &str, variant: &str) -> Addition {
+        Addition::Variant { iast: iast.into(), variant: variant.into() }
+    }
+
+    #[test]
+    fn an_undone_addition_is_withdrawn_unless_another_still_wants_it() {
+        let mut arjuna = TeamEntry::new("01J", "Arjuna", "अर्जुन", Category::Person);
+        arjuna.variants.extend(["Arduna".to_owned(), "Arjun".to_owned()]);
+        let entries = HashMap::from([(arjuna.key(), arjuna.clone())]);
+
+        let withdrawn = withdraw(&variant("Arjuna", "Arduna"), &entries, &[variant("Arjuna", "Arjun")]).unwrap();
+        assert_eq!(withdrawn.variants.iter().collect::<Vec<_>>(), ["Arjun"]);
+        assert!(!withdrawn.deleted);
+        // Another decision in force still teaches the same variant (the key folds diacritics).
+        assert_eq!(withdraw(&variant("Arjuna", "Arduna"), &entries, &[variant("arjuna", "Arduna")]), None);
+        // Nothing to take back: a variant the team never had, a term it does not have.
+        assert_eq!(withdraw(&variant("Arjuna", "Arujna"), &entries, &[]), None);
+        assert_eq!(withdraw(&variant("Bhīma", "Bima"), &entries, &[]), None);
+
+        let created = Addition::Entry {
+            iast: "Arjuna".into(),
+            deva: "अर्जुन".into(),
+            category: Category::Person,
+            variants: vec!["Arduna".into()],
+        };
+        assert!(withdraw(&created, &entries, &[]).unwrap().deleted);
+        assert_eq!(withdraw(&created, &entries, &[created.clone()]), None);
+    }
 }

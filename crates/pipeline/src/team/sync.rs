@@ -11,7 +11,7 @@ use shruti_store::{Project, TeamLocal, TeamWrite};
 use shruti_sync::{on_pulled, on_pushed, Apply, Change, Changes, EntryRow, Local, LocalState, Push, Pushed, TeamEntry};
 
 use super::client::{TeamClient, TeamError};
-use super::lexicon::apply_addition;
+use super::lexicon::{apply_addition, withdraw};
 use super::parse;
 use crate::error::{Error, Result};
 
@@ -125,31 +125,39 @@ pub fn pull(project: &mut Project, client: &TeamClient, expert: &str, report: &m
     }
 }
 
-/// Turns lexicon additions made since the last push into team changes.
+/// Turns lexicon additions made since the last push into team changes, and withdraws those
+/// already turned whose decisions were undone since.
 pub fn export_additions(project: &mut Project, lexicon: &Lexicon, expert: &str) -> Result<usize> {
     let link =
         project.team_link()?.ok_or_else(|| Error::Invalid("the project is not linked to a team server".into()))?;
+    let (undo_mark, withdrawn) = project.lexicon_withdrawals(link.exported_undo, link.exported_addition)?;
     let additions = project.lexicon_additions_after(link.exported_addition)?;
-    let Some(last) = additions.last().map(|a| a.0) else { return Ok(0) };
+    let in_force = if withdrawn.is_empty() { Vec::new() } else { project.lexicon_additions()? };
     let mut by_key: HashMap<String, (TeamEntry, Option<String>)> = HashMap::new();
     for row in project.team_locals(None)? {
         let entry: TeamEntry = parse("entry", &row.entry)?;
         by_key.insert(entry.key(), (entry, row.base));
     }
     let mut changed = HashMap::new();
-    for (_, addition) in &additions {
+    let steps = withdrawn.iter().map(|a| (a, true)).chain(additions.iter().map(|(_, a)| (a, false)));
+    for (addition, undone) in steps {
         let entries: HashMap<String, TeamEntry> = by_key.iter().map(|(k, v)| (k.clone(), v.0.clone())).collect();
-        if let Some(entry) = apply_addition(addition, &entries, lexicon, super::ulid) {
-            let base = by_key.get(&entry.key()).and_then(|v| v.1.clone());
-            by_key.insert(entry.key(), (entry.clone(), base));
-            changed.insert(entry.id.clone(), entry.key());
+        let entry = if undone {
+            withdraw(addition, &entries, &in_force)
+        } else {
+            apply_addition(addition, &entries, lexicon, super::ulid)
+        };
+        if let Some(entry) = entry {
+            // The base goes with the entry's id: a term deleted and made anew is two entries.
+            let base = by_key.get(&entry.key()).filter(|v| v.0.id == entry.id).and_then(|v| v.1.clone());
+            changed.insert(entry.id.clone(), (entry.clone(), base.clone()));
+            by_key.insert(entry.key(), (entry, base));
         }
     }
-    for key in changed.values() {
-        let (entry, base) = &by_key[key];
-        project.team_edit(&entry.id, &json(entry), base.as_deref(), expert)?;
+    for (id, (entry, base)) in &changed {
+        project.team_edit(id, &json(entry), base.as_deref(), expert)?;
     }
-    project.team_exported(last)?;
+    project.team_exported(additions.last().map_or(0, |a| a.0), undo_mark)?;
     Ok(changed.len())
 }
 
