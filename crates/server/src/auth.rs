@@ -34,6 +34,29 @@ impl Caller {
     }
 }
 
+/// A caller with at least a role, as an extractor: the role is checked before the body is read,
+/// so a body from a caller without the right is never parsed.
+macro_rules! role_extractor {
+    ($name:ident, $role:expr) => {
+        #[doc = concat!("A caller who is at least a ", stringify!($name), ".")]
+        pub struct $name(pub Caller);
+
+        impl FromRequestParts<AppState> for $name {
+            type Rejection = Error;
+
+            async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<$name, Error> {
+                let caller = Caller::from_request_parts(parts, state).await?;
+                caller.require($role)?;
+                Ok($name(caller))
+            }
+        }
+    };
+}
+
+role_extractor!(Viewer, Role::Viewer);
+role_extractor!(Reviewer, Role::Reviewer);
+role_extractor!(Admin, Role::Admin);
+
 impl FromRequestParts<AppState> for Caller {
     type Rejection = Error;
 

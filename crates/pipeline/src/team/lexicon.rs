@@ -142,6 +142,6 @@ mod tests {
             variants: vec!["Arduna".into()],
         };
         assert!(withdraw(&created, &entries, &[]).unwrap().deleted);
-        assert_eq!(withdraw(&created, &entries, &[created.clone()]), None);
+        assert_eq!(withdraw(&created, &entries, std::slice::from_ref(&created)), None);
     }
 }

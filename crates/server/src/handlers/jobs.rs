@@ -3,35 +3,28 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
-use shruti_sync::{BatchInfo, Claim, Complete, Fail, Heartbeat, JobInfo, JobState, NewBatch, Role};
+use shruti_sync::{BatchInfo, Claim, Complete, Fail, Heartbeat, JobInfo, JobState, NewBatch};
 
-use crate::auth::Caller;
+use crate::auth::{Admin, Reviewer, Viewer};
 use crate::extract::{Json as Body, Path, Query};
 use crate::queue::{self, Recorded};
 use crate::{AppState, Error};
 
 pub async fn create_batch(
     State(state): State<AppState>,
-    caller: Caller,
+    Admin(caller): Admin,
     Body(batch): Body<NewBatch>,
 ) -> Result<Json<BatchInfo>, Error> {
-    caller.require(Role::Admin)?;
     let info = queue::create_batch(&state, &caller, batch).await?;
     tracing::info!(by = %caller.name, batch = info.id, files = info.counts.values().sum::<i64>(), "batch created");
     Ok(Json(info))
 }
 
-pub async fn batches(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<BatchInfo>>, Error> {
-    caller.require(Role::Viewer)?;
+pub async fn batches(State(state): State<AppState>, _: Viewer) -> Result<Json<Vec<BatchInfo>>, Error> {
     Ok(Json(queue::batches(&state).await?))
 }
 
-pub async fn batch(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<i64>,
-) -> Result<Json<BatchInfo>, Error> {
-    caller.require(Role::Viewer)?;
+pub async fn batch(State(state): State<AppState>, _: Viewer, Path(id): Path<i64>) -> Result<Json<BatchInfo>, Error> {
     Ok(Json(queue::batch_info(&state, id).await?))
 }
 
@@ -45,22 +38,23 @@ pub struct JobQuery {
 
 pub async fn jobs(
     State(state): State<AppState>,
-    caller: Caller,
+    _: Viewer,
     Path(id): Path<i64>,
     Query(q): Query<JobQuery>,
 ) -> Result<Json<Vec<JobInfo>>, Error> {
-    caller.require(Role::Viewer)?;
     Ok(Json(queue::jobs(&state, id, q.state, q.after, q.limit.unwrap_or(1000)).await?))
 }
 
-pub async fn requeue(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> Result<Json<u64>, Error> {
-    caller.require(Role::Admin)?;
+pub async fn requeue(State(state): State<AppState>, _: Admin, Path(id): Path<i64>) -> Result<Json<u64>, Error> {
     Ok(Json(queue::requeue(&state, id).await?))
 }
 
 /// A lease, or 204 when no job is waiting.
-pub async fn claim(State(state): State<AppState>, caller: Caller, Body(claim): Body<Claim>) -> Result<Response, Error> {
-    caller.require(Role::Reviewer)?;
+pub async fn claim(
+    State(state): State<AppState>,
+    Reviewer(caller): Reviewer,
+    Body(claim): Body<Claim>,
+) -> Result<Response, Error> {
     Ok(match queue::claim(&state, &caller, claim).await? {
         Some(lease) => Json(lease).into_response(),
         None => StatusCode::NO_CONTENT.into_response(),
@@ -69,30 +63,27 @@ pub async fn claim(State(state): State<AppState>, caller: Caller, Body(claim): B
 
 pub async fn heartbeat(
     State(state): State<AppState>,
-    caller: Caller,
+    _: Reviewer,
     Path(id): Path<i64>,
     Body(beat): Body<Heartbeat>,
 ) -> Result<Json<i64>, Error> {
-    caller.require(Role::Reviewer)?;
     Ok(Json(queue::heartbeat(&state, id, beat.lease).await?))
 }
 
 pub async fn complete(
     State(state): State<AppState>,
-    caller: Caller,
+    Reviewer(caller): Reviewer,
     Path(id): Path<i64>,
     Body(done): Body<Complete>,
 ) -> Result<Json<Recorded>, Error> {
-    caller.require(Role::Reviewer)?;
     Ok(Json(queue::complete(&state, &caller, id, done).await?))
 }
 
 pub async fn fail(
     State(state): State<AppState>,
-    caller: Caller,
+    _: Reviewer,
     Path(id): Path<i64>,
     Body(failed): Body<Fail>,
 ) -> Result<Json<JobInfo>, Error> {
-    caller.require(Role::Reviewer)?;
     Ok(Json(queue::fail(&state, id, failed).await?))
 }

@@ -1,9 +1,9 @@
 use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
-use shruti_sync::{Changes, Cursor, Outcome, Push, Pushed, Role};
+use shruti_sync::{Changes, Cursor, Outcome, Push, Pushed};
 
-use crate::auth::Caller;
+use crate::auth::{Reviewer, Viewer};
 use crate::extract::{Json as Body, Query};
 use crate::lexicon::{self, MAX_PAGE};
 use crate::{AppState, Error};
@@ -16,22 +16,16 @@ pub struct Since {
     pub limit: Option<i64>,
 }
 
-pub async fn changes(
-    State(state): State<AppState>,
-    caller: Caller,
-    Query(q): Query<Since>,
-) -> Result<Json<Changes>, Error> {
-    caller.require(Role::Viewer)?;
+pub async fn changes(State(state): State<AppState>, _: Viewer, Query(q): Query<Since>) -> Result<Json<Changes>, Error> {
     let cursor = Cursor { version: q.since, after: q.after };
     Ok(Json(lexicon::changes(&state, cursor, q.limit.unwrap_or(MAX_PAGE)).await?))
 }
 
 pub async fn push(
     State(state): State<AppState>,
-    caller: Caller,
+    Reviewer(caller): Reviewer,
     Body(push): Body<Push>,
 ) -> Result<Json<Pushed>, Error> {
-    caller.require(Role::Reviewer)?;
     let pushed = lexicon::push(&state, &caller, push).await?;
     let conflicts = pushed.outcomes.iter().filter(|o| matches!(o, Outcome::Conflict { .. })).count();
     if conflicts > 0 {

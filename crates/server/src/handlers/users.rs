@@ -5,7 +5,7 @@ use axum::Json;
 use serde::Deserialize;
 use shruti_sync::{Login, NewUser, Role, Session, User};
 
-use crate::auth::{self, Caller, TokenInfo};
+use crate::auth::{self, Admin, Caller, TokenInfo};
 use crate::extract::{Json as Body, Path};
 use crate::{AppState, Error};
 
@@ -46,17 +46,15 @@ pub async fn revoke(State(state): State<AppState>, caller: Caller, Path(id): Pat
     Ok(Json(true))
 }
 
-pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<User>>, Error> {
-    caller.require(Role::Admin)?;
+pub async fn list(State(state): State<AppState>, _: Admin) -> Result<Json<Vec<User>>, Error> {
     Ok(Json(auth::users(&state).await?))
 }
 
 pub async fn create(
     State(state): State<AppState>,
-    caller: Caller,
+    Admin(caller): Admin,
     Body(user): Body<NewUser>,
 ) -> Result<Json<User>, Error> {
-    caller.require(Role::Admin)?;
     let created = auth::create_user(&state, user.name, user.password, user.role).await?;
     tracing::info!(by = %caller.name, user = %created.name, role = created.role.name(), "user created");
     Ok(Json(created))
@@ -70,11 +68,10 @@ pub struct UserChange {
 
 pub async fn update(
     State(state): State<AppState>,
-    caller: Caller,
+    Admin(caller): Admin,
     Path(name): Path<String>,
     Body(change): Body<UserChange>,
 ) -> Result<Json<User>, Error> {
-    caller.require(Role::Admin)?;
     if name == caller.name && (change.disabled == Some(true) || change.role.is_some_and(|r| r != Role::Admin)) {
         return Err(Error::BadRequest("an admin cannot disable or demote themself".into()));
     }

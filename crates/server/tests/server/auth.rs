@@ -67,6 +67,14 @@ async fn roles_are_enforced(h: Harness) {
         "{}",
         forbidden("push", "viewer")
     );
+    // The role is checked before the body is read: a body from a caller without the right is
+    // never parsed, so nonsense is refused as forbidden, not as malformed.
+    let nonsense = Some(json!("not a push"));
+    assert_eq!(
+        h.call(Method::POST, "/v1/lexicon/push", Some(&viewer), nonsense.clone()).await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(h.call(Method::POST, "/v1/lexicon/push", Some(&reviewer), nonsense).await.0, StatusCode::BAD_REQUEST);
     assert_eq!(h.call(Method::POST, "/v1/lexicon/push", Some(&reviewer), Some(push)).await.0, StatusCode::OK);
     assert_eq!(h.call(Method::GET, "/v1/lexicon/changes", Some(&viewer), None).await.0, StatusCode::OK);
     for token in [&viewer, &reviewer] {
