@@ -10,7 +10,7 @@
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
+use std::sync::{mpsc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -184,6 +184,34 @@ struct Ctx<'a> {
     on_event: &'a (dyn Fn(BatchEvent) + Sync),
     /// Files may still come (a watched folder, the team queue): idle workers wait.
     feeding: &'a AtomicBool,
+    nudge: &'a Nudge,
+}
+
+/// Wakes idle workers when a feed has queued files; otherwise they look again every half second.
+#[derive(Default)]
+pub struct Nudge {
+    rings: Mutex<u64>,
+    bell: Condvar,
+}
+
+impl Nudge {
+    /// Tells the waiting workers that there is work.
+    pub fn ring(&self) {
+        *self.rings.lock().unwrap_or_else(PoisonError::into_inner) += 1;
+        self.bell.notify_all();
+    }
+
+    /// How many rings so far: read before looking for work, so a ring between the look and the
+    /// wait is not missed.
+    fn rings(&self) -> u64 {
+        *self.rings.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Waits for a ring after the `seen`th, or for `timeout`.
+    fn wait(&self, seen: u64, timeout: Duration) {
+        let rings = self.rings.lock().unwrap_or_else(PoisonError::into_inner);
+        let _ = self.bell.wait_timeout_while(rings, timeout, |rings| *rings == seen);
+    }
 }
 
 /// A failed job: its class and message.
@@ -207,7 +235,7 @@ pub fn run(
     let files = scan::find_files(root, project_dir)?;
     match (watch, options.watch) {
         (Some(watch), Some(settle)) => {
-            let feed = Box::new(move || watch.run(project_dir, settle, cancel, on_event));
+            let feed = Box::new(move |_: &Nudge| watch.run(project_dir, settle, cancel, on_event));
             process(project_dir, &files, Some(feed), base, options, cancel, on_event)
         }
         _ => process(project_dir, &files, None, base, options, cancel, on_event),
@@ -215,14 +243,15 @@ pub fn run(
 }
 
 /// Runs a batch whose files come from `feed`, which queues them in the project while the
-/// workers process them (the team queue does). The workers wait for work until `feed` returns.
+/// workers process them (the team queue does), ringing the [`Nudge`] it is given each time. The
+/// workers wait for work until `feed` returns.
 pub fn run_fed(
     project_dir: &Path,
     base: &Lexicon,
     options: &BatchOptions,
     cancel: &CancelToken,
     on_event: &(dyn Fn(BatchEvent) + Sync),
-    feed: impl FnOnce() -> Result<()>,
+    feed: impl FnOnce(&Nudge) -> Result<()>,
 ) -> Result<JobCounts> {
     process(project_dir, &[], Some(Box::new(feed)), base, options, cancel, on_event)
 }
@@ -232,7 +261,7 @@ pub fn run_fed(
 fn process(
     project_dir: &Path,
     files: &[PathBuf],
-    feed: Option<Box<dyn FnOnce() -> Result<()> + '_>>,
+    feed: Option<Box<dyn FnOnce(&Nudge) -> Result<()> + '_>>,
     base: &Lexicon,
     options: &BatchOptions,
     cancel: &CancelToken,
@@ -249,6 +278,7 @@ fn process(
     let counts = project.job_counts()?;
     on_event(BatchEvent::Scanned { summary: summary.into(), queued: counts.queued, done: counts.done });
     let feeding = AtomicBool::new(feed.is_some());
+    let nudge = Nudge::default();
     let ctx = Ctx {
         project_dir,
         options,
@@ -256,6 +286,7 @@ fn process(
         cancel: cancel.clone(),
         on_event,
         feeding: &feeding,
+        nudge: &nudge,
     };
 
     let asr_failure = std::thread::scope(|scope| {
@@ -278,8 +309,9 @@ fn process(
             })
             .collect();
         if let Some(feed) = feed {
-            let fed = feed();
+            let fed = feed(&nudge);
             feeding.store(false, Ordering::Relaxed);
+            nudge.ring();
             if let Err(e) = fed {
                 cancel.cancel();
                 return Err(e);
@@ -304,13 +336,14 @@ fn worker(ctx: &Ctx, kind: MediaKind, asr: Option<&AsrSetup>) -> Result<()> {
     project.batch_durability()?;
     let mut model: Option<Model> = None;
     while !ctx.cancel.is_cancelled() {
+        let seen = ctx.nudge.rings();
         let Some(job) = project.claim_job(kind)? else {
             let due = project.next_due(kind)?;
             if due.is_none() && !ctx.feeding.load(Ordering::Relaxed) {
                 return Ok(());
             }
             let wait = due.map_or(500, |at| (at - now_ms()).clamp(10, 500));
-            std::thread::sleep(Duration::from_millis(wait as u64));
+            ctx.nudge.wait(seen, Duration::from_millis(wait as u64));
             continue;
         };
         if let (Some(setup), None) = (asr, &model) {

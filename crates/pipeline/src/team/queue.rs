@@ -17,7 +17,7 @@ use shruti_sync::{path_problem, Claim, Complete, DecisionSummary, Fail, Heartbea
 use super::client::{TeamClient, TeamError};
 use shruti_asr::CancelToken;
 
-use crate::batch::{self, BatchEvent, BatchOptions};
+use crate::batch::{self, BatchEvent, BatchOptions, Nudge};
 use crate::error::Result;
 use crate::scan;
 
@@ -72,8 +72,8 @@ pub struct TeamCounts {
 }
 
 /// Claims and processes team jobs until none is waiting or `cancel`. The claimed files go
-/// through one local batch: the model is loaded and the lexicon built once, and as many files
-/// are held at a time as there are workers.
+/// through one local batch: the model is loaded and the lexicon built once, and twice as many
+/// files are held at a time as there are workers (the next are ready while the server answers).
 pub fn run(
     project_dir: &Path,
     client: &TeamClient,
@@ -97,12 +97,12 @@ pub fn run(
         client,
         team,
         on_event,
-        capacity: workers,
+        capacity: 2 * workers,
         transcribes: options.asr.is_some(),
         held: Vec::new(),
         counts: TeamCounts::default(),
     };
-    batch::run_fed(project_dir, base, options, cancel, &local, || feeder.run(cancel, &woken))?;
+    batch::run_fed(project_dir, base, options, cancel, &local, |nudge| feeder.run(cancel, &woken, nudge))?;
     Ok(feeder.counts)
 }
 
@@ -127,7 +127,7 @@ struct Feeder<'a> {
 }
 
 impl Feeder<'_> {
-    fn run(&mut self, cancel: &CancelToken, woken: &mpsc::Receiver<()>) -> Result<()> {
+    fn run(&mut self, cancel: &CancelToken, woken: &mpsc::Receiver<()>, nudge: &Nudge) -> Result<()> {
         let mut waiting = true;
         let mut claim_error = None;
         while !cancel.is_cancelled() {
@@ -135,7 +135,10 @@ impl Feeder<'_> {
             if waiting && self.held.len() < self.capacity {
                 let claim = Claim { device: self.team.device.clone(), lease_secs: self.team.lease_secs };
                 match self.client.call::<Lease>(Method::POST, "/v1/jobs/claim", Some(&claim)) {
-                    Ok(Some(lease)) => self.take(lease)?,
+                    Ok(Some(lease)) => {
+                        self.take(lease)?;
+                        nudge.ring();
+                    }
                     Ok(None) => waiting = false,
                     // Finish what is held, then say why no more was claimed.
                     Err(e) => {
