@@ -256,12 +256,15 @@ pub fn run_fed(
     process(project_dir, &[], Some(Box::new(feed)), base, options, cancel, on_event)
 }
 
+/// What queues files while a batch runs, on the batch's own thread.
+type Feed<'a> = Box<dyn FnOnce(&Nudge) -> Result<()> + 'a>;
+
 /// Queues `files`, then works the queue. `feed`, if any, runs on this thread beside the workers,
 /// which wait for more work until it returns.
 fn process(
     project_dir: &Path,
     files: &[PathBuf],
-    feed: Option<Box<dyn FnOnce(&Nudge) -> Result<()> + '_>>,
+    feed: Option<Feed<'_>>,
     base: &Lexicon,
     options: &BatchOptions,
     cancel: &CancelToken,
