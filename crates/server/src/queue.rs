@@ -1,7 +1,7 @@
 //! The shared batch queue: batches of files from a team lead; jobs claimed with a lease token
 //! and an expiry sized for offline work; heartbeats; completion recorded once per (job, input
-//! hash); failures retried with backoff and quarantined after [`MAX_ATTEMPTS`]; a reaper that
-//! requeues expired leases.
+//! hash); failures retried with backoff and quarantined after [`MAX_ATTEMPTS`]; jobs given back
+//! untried by their holder; a reaper that requeues expired leases.
 
 use shruti_sync::{
     is_sha256, path_problem, BatchFile, BatchInfo, Claim, Complete, Fail, JobInfo, JobState, Lease, NewBatch,
@@ -309,7 +309,26 @@ pub async fn fail(state: &AppState, job: i64, failed: Fail) -> Result<JobInfo, E
             let now = now_ms();
             let row = held(tx, job, &failed.lease, now).await?;
             let attempts = row.int(4)?;
-            release(tx, job, attempts, failed.permanent, &error, now).await?;
+            retry_later(tx, job, attempts, failed.permanent, &error, now).await?;
+            job_info(tx, job).await
+        })
+    })
+    .await
+}
+
+/// Gives back a job its holder did not work (a batch paused or cancelled): queued again at
+/// once, the claim not counted as an attempt.
+pub async fn release(state: &AppState, job: i64, lease: String) -> Result<JobInfo, Error> {
+    transaction(&*state.db, Mode::Write, move |tx| {
+        Box::pin(async move {
+            let now = now_ms();
+            held(tx, job, &lease, now).await?;
+            tx.execute(
+                "UPDATE jobs SET state = 'queued', available_at = $1, attempts = attempts - 1, lease_token = NULL, \
+                 holder = NULL, lease_expires_at = NULL WHERE id = $2",
+                &[now.into(), job.into()],
+            )
+            .await?;
             job_info(tx, job).await
         })
     })
@@ -317,7 +336,7 @@ pub async fn fail(state: &AppState, job: i64, failed: Fail) -> Result<JobInfo, E
 }
 
 /// Puts a job back in the queue after a backoff, or in quarantine.
-async fn release(
+async fn retry_later(
     tx: &mut dyn Tx,
     job: i64,
     attempts: i64,
@@ -359,7 +378,7 @@ pub async fn reap(state: &AppState) -> Result<Reaped, Error> {
             let mut reaped = Reaped::default();
             for r in &expired {
                 let attempts = r.int(1)?;
-                release(tx, r.int(0)?, attempts, false, &format!("lease expired (attempt {attempts})"), now).await?;
+                retry_later(tx, r.int(0)?, attempts, false, &format!("lease expired (attempt {attempts})"), now).await?;
                 if attempts >= MAX_ATTEMPTS {
                     reaped.quarantined += 1;
                 } else {

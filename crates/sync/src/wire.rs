@@ -262,9 +262,9 @@ pub struct Lease {
     pub attempt: i64,
 }
 
-/// `POST /v1/jobs/{id}/heartbeat`.
+/// `POST /v1/jobs/{id}/heartbeat` and `/release`: the lease the caller holds.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Heartbeat {
+pub struct HeldLease {
     pub lease: String,
 }
 

@@ -162,7 +162,8 @@ export type TeamBatchEvent =
   | { event: "claimed"; job: number; path: string; attempt: number }
   | { event: "recorded"; job: number; path: string; first: boolean }
   | { event: "failed"; job: number; path: string; error: string }
-  | { event: "late"; job: number; path: string; reason: string };
+  | { event: "late"; job: number; path: string; reason: string }
+  | { event: "released"; job: number; path: string };
 
 export interface BatchFinished {
   cancelled: boolean;

@@ -220,6 +220,7 @@ fn team(
             }
             TeamEvent::Failed { job, path, error } => eprintln!("job {job}: {path} failed: {error}"),
             TeamEvent::Late { job, path, reason } => eprintln!("job {job}: {path} kept here as late: {reason}"),
+            TeamEvent::Released { job, path } => eprintln!("job {job}: {path} given back to the team"),
             TeamEvent::Local(_) => {}
         }
     })?;

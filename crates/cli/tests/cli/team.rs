@@ -216,6 +216,47 @@ fn a_decision_undone_after_it_reached_the_team_is_withdrawn_there_too() {
     assert!(stderr(&asha.ok(&["sync", "run"])).contains("pushed 0"));
 }
 
+#[test]
+fn a_team_batch_stopped_with_ctrl_c_gives_its_files_back_at_once() {
+    let dir = temp_dir("team-stop");
+    let server = Server::start(&dir);
+    let drive = dir.join("drive");
+    talks(&drive, 300);
+    let lead = Client::new(&dir, "lead");
+    lead.ok(&["sync", "login", "--server", &server.url, "--user", "lead"]);
+    let upload = run(
+        &["sync", "upload", path_str(&drive), "--server", &server.url, "--name", "autumn"],
+        &[("SHRUTI_CREDENTIALS", path_str(&lead.credentials))],
+    );
+    assert!(upload.status.success(), "{}", stderr(&upload));
+    let asha = Client::new(&dir, "asha");
+    asha.ok(&["sync", "login", "--server", &server.url, "--user", "asha"]);
+    let mut batch = Command::new(env!("CARGO_BIN_EXE_shruti"))
+        .args(["batch", path_str(&drive), "--server", &server.url, "--project", path_str(&asha.project)])
+        .args(["--no-asr", "--json"])
+        .env("SHRUTI_CREDENTIALS", &asha.credentials)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(batch.stdout.take().unwrap()));
+    while !lines.next().expect("the batch goes on").unwrap().contains("\"event\":\"claimed\"") {}
+    let interrupted = Command::new("kill").args(["-INT", &batch.id().to_string()]).status().unwrap();
+    assert!(interrupted.success());
+    let released = lines.map(Result::unwrap).filter(|l| l.contains("\"event\":\"released\"")).count();
+    batch.wait().unwrap();
+
+    // Nothing is left leased until its lease runs out: what asha held and had not finished is
+    // queued again, its claim not counted, and the rest is recorded.
+    let db = dir.join("team.db");
+    assert_eq!(server_count(&db, "SELECT COUNT(*) FROM jobs WHERE state = 'leased'"), 0);
+    let queued = server_count(&db, "SELECT COUNT(*) FROM jobs WHERE state = 'queued'");
+    assert!(released as i64 <= queued, "{released} given back, {queued} queued");
+    assert_eq!(server_count(&db, "SELECT COUNT(*) FROM jobs WHERE state = 'queued' AND attempts > 0"), 0);
+    let done = server_count(&db, "SELECT COUNT(*) FROM jobs WHERE state = 'done'");
+    assert_eq!((done + queued, server_count(&db, "SELECT COUNT(*) FROM job_results")), (300, done));
+}
+
 /// The team entries a client's project holds, as JSON.
 fn local_entries(c: &Client) -> String {
     let conn = rusqlite::Connection::open(c.project.join("shruti.db")).unwrap();

@@ -12,7 +12,7 @@ use reqwest::Method;
 use serde::Serialize;
 use shruti_core::Lexicon;
 use shruti_store::{FlagQuery, JobState, MediaKind, Project, StateFilter};
-use shruti_sync::{path_problem, Claim, Complete, DecisionSummary, Fail, Heartbeat, JobResult, Lease};
+use shruti_sync::{path_problem, Claim, Complete, DecisionSummary, Fail, HeldLease, JobResult, Lease};
 
 use super::client::{TeamClient, TeamError};
 use shruti_asr::CancelToken;
@@ -52,6 +52,11 @@ pub enum TeamEvent {
         job: i64,
         path: String,
         error: String,
+    },
+    /// The batch stopped before the file was worked: it is back in the team's queue.
+    Released {
+        job: i64,
+        path: String,
     },
     /// The lease was lost before the result went: it is kept here, as late.
     Late {
@@ -153,7 +158,33 @@ impl Feeder<'_> {
             }
             let _ = woken.recv_timeout(Duration::from_millis(200));
         }
+        if cancel.is_cancelled() {
+            self.give_back()?;
+        }
         claim_error.map_or(Ok(()), |e| Err(e.into()))
+    }
+
+    /// Stopped: the files done here are sent, the others given back to the team at once (rather
+    /// than left until their leases expire). A server out of reach lets the leases expire.
+    fn give_back(&mut self) -> Result<()> {
+        for held in std::mem::take(&mut self.held) {
+            let lease = &held.lease;
+            match self.project.job_for_hash(&lease.hash)? {
+                Some(job) if job.state == JobState::Done => self.complete(lease, job.media.id)?,
+                _ => {
+                    let (job, body) = (lease.job, HeldLease { lease: lease.lease.clone() });
+                    match self.client.call::<serde_json::Value>(
+                        Method::POST,
+                        &format!("/v1/jobs/{job}/release"),
+                        Some(&body),
+                    ) {
+                        Ok(_) => (self.on_event)(TeamEvent::Released { job, path: lease.path.clone() }),
+                        Err(e) => tracing::warn!(job, "giving the job back: {e}"),
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Checks a claimed file and queues it here; a file that cannot be processed fails at once.
@@ -204,7 +235,7 @@ impl Feeder<'_> {
                     let mut held = held;
                     if Instant::now() >= held.next_beat {
                         held.next_beat = Instant::now() + held.every;
-                        let beat = Heartbeat { lease: held.lease.lease.clone() };
+                        let beat = HeldLease { lease: held.lease.lease.clone() };
                         let path = format!("/v1/jobs/{}/heartbeat", held.lease.job);
                         if let Err(e) = self.client.call::<i64>(Method::POST, &path, Some(&beat)) {
                             tracing::warn!(job = held.lease.job, "heartbeat: {e}");

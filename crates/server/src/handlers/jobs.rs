@@ -3,7 +3,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
-use shruti_sync::{BatchInfo, Claim, Complete, Fail, Heartbeat, JobInfo, JobState, NewBatch};
+use shruti_sync::{BatchInfo, Claim, Complete, Fail, HeldLease, JobInfo, JobState, NewBatch};
 
 use crate::auth::{Admin, Reviewer, Viewer};
 use crate::extract::{Json as Body, Path, Query};
@@ -65,9 +65,18 @@ pub async fn heartbeat(
     State(state): State<AppState>,
     _: Reviewer,
     Path(id): Path<i64>,
-    Body(beat): Body<Heartbeat>,
+    Body(beat): Body<HeldLease>,
 ) -> Result<Json<i64>, Error> {
     Ok(Json(queue::heartbeat(&state, id, beat.lease).await?))
+}
+
+pub async fn release(
+    State(state): State<AppState>,
+    _: Reviewer,
+    Path(id): Path<i64>,
+    Body(held): Body<HeldLease>,
+) -> Result<Json<JobInfo>, Error> {
+    Ok(Json(queue::release(&state, id, held.lease).await?))
 }
 
 pub async fn complete(

@@ -168,3 +168,35 @@ async fn a_bad_batch_is_refused_naming_the_file(h: Harness) {
     assert_eq!(all, json!([]), "nothing half-created");
 }
 story!(a_bad_batch_is_refused_naming_the_file);
+
+async fn a_job_given_back_untried_is_offered_again_at_once(h: Harness) {
+    let admin = h.login(ADMIN.0, ADMIN.1).await;
+    let ravi = h.user("ravi", "reviewer").await;
+    h.call(Method::POST, "/v1/batches", Some(&admin), Some(json!({"name": "b", "files": files(1)}))).await;
+    let claim = || h.call(Method::POST, "/v1/jobs/claim", Some(&ravi), Some(json!({"device": "pc"})));
+    let (_, lease) = claim().await;
+    let job = lease["job"].as_i64().unwrap();
+    let (h, ravi) = (&h, &ravi);
+    let release = |lease: Value| async move {
+        let path = format!("/v1/jobs/{job}/release");
+        h.call(Method::POST, &path, Some(ravi), Some(json!({"lease": lease["lease"]}))).await
+    };
+
+    // Only the holder gives it back.
+    let (status, err) = release(json!({"lease": "shl_not-the-lease"})).await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::CONFLICT, Some("lease-lost")));
+    let (status, info) = release(lease.clone()).await;
+    assert_eq!(
+        (status, &info["state"], &info["attempts"], &info["holder"]),
+        (StatusCode::OK, &json!("queued"), &json!(0), &Value::Null)
+    );
+    // The old lease is dead; the job is offered again at once, as its first attempt.
+    assert_eq!(release(lease.clone()).await.0, StatusCode::CONFLICT);
+    let (status, again) = claim().await;
+    assert_eq!((status, again["job"].as_i64(), &again["attempt"]), (StatusCode::OK, Some(job), &json!(1)));
+    // A job already done cannot be given back.
+    let (status, _) = h.call(Method::POST, &format!("/v1/jobs/{job}/complete"), Some(&ravi), Some(done(&again))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(release(again).await.0, StatusCode::CONFLICT);
+}
+story!(a_job_given_back_untried_is_offered_again_at_once);
