@@ -195,7 +195,7 @@ async fn a_job_given_back_untried_is_offered_again_at_once(h: Harness) {
     let (status, again) = claim().await;
     assert_eq!((status, again["job"].as_i64(), &again["attempt"]), (StatusCode::OK, Some(job), &json!(1)));
     // A job already done cannot be given back.
-    let (status, _) = h.call(Method::POST, &format!("/v1/jobs/{job}/complete"), Some(&ravi), Some(done(&again))).await;
+    let (status, _) = h.call(Method::POST, &format!("/v1/jobs/{job}/complete"), Some(ravi), Some(done(&again))).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(release(again).await.0, StatusCode::CONFLICT);
 }
