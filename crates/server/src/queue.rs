@@ -4,7 +4,8 @@
 //! untried by their holder; a reaper that requeues expired leases.
 
 use shruti_sync::{
-    is_sha256, path_problem, BatchFile, BatchInfo, Claim, Complete, Fail, JobInfo, JobState, Lease, NewBatch,
+    is_sha256, path_problem, BatchFile, BatchInfo, Claim, Complete, Fail, JobInfo, JobResult, JobState, Lease,
+    NewBatch, Review,
 };
 
 use crate::auth::Caller;
@@ -22,7 +23,11 @@ pub const MAX_FILES: usize = 100_000;
 const BACKOFF_MS: i64 = 30_000;
 const MAX_BACKOFF_MS: i64 = 3_600_000;
 
-const JOB_COLUMNS: &str = "id, batch_id, path, input_hash, state, attempts, holder, last_error, completed_by";
+/// A job, with its latest review (or else its result) and who sent that review.
+const JOB_COLUMNS: &str = "id, batch_id, path, input_hash, state, attempts, holder, last_error, completed_by, \
+     COALESCE((SELECT v.result FROM job_reviews v WHERE v.job_id = jobs.id ORDER BY v.updated_at DESC LIMIT 1), \
+              (SELECT r.result FROM job_results r WHERE r.job_id = jobs.id ORDER BY r.recorded_at DESC LIMIT 1)), \
+     (SELECT v.updated_by FROM job_reviews v WHERE v.job_id = jobs.id ORDER BY v.updated_at DESC LIMIT 1)";
 
 /// The wait before a job that failed `attempts` times is offered again.
 pub fn backoff_ms(attempts: i64) -> i64 {
@@ -300,6 +305,37 @@ pub async fn complete(state: &AppState, caller: &Caller, job: i64, done: Complet
     }
 }
 
+/// Records how the review of a completed job's file stands, replacing what was sent before.
+pub async fn review(state: &AppState, caller: &Caller, job: i64, review: Review) -> Result<JobInfo, Error> {
+    if !is_sha256(&review.hash) {
+        return Err(Error::BadRequest("hash: the SHA-256 of the file as processed, in lowercase hex".into()));
+    }
+    let result = serde_json::to_string(&review.result).map_err(|e| Error::BadRequest(e.to_string()))?;
+    let by = caller.name.clone();
+    transaction(&*state.db, Mode::Write, move |tx| {
+        Box::pin(async move {
+            let recorded = tx
+                .query_opt("SELECT 1 FROM job_results WHERE job_id = $1 AND input_hash = $2", &[
+                    job.into(),
+                    review.hash.as_str().into(),
+                ])
+                .await?;
+            if recorded.is_none() {
+                return Err(Error::NotFound(format!("job {job} has no result recorded for that file: complete it first")));
+            }
+            tx.execute(
+                "INSERT INTO job_reviews (job_id, input_hash, result, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (job_id, input_hash) DO UPDATE SET result = excluded.result, \
+                 updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+                &[job.into(), review.hash.into(), result.into(), by.into(), now_ms().into()],
+            )
+            .await?;
+            job_info(tx, job).await
+        })
+    })
+    .await
+}
+
 /// Records a failure: the job waits out a backoff and is offered again, or is quarantined when
 /// it is permanent or has failed [`MAX_ATTEMPTS`] times.
 pub async fn fail(state: &AppState, job: i64, failed: Fail) -> Result<JobInfo, Error> {
@@ -400,6 +436,10 @@ async fn job_info(tx: &mut dyn Tx, job: i64) -> Result<JobInfo, Error> {
 }
 
 fn to_job(r: &Row) -> Result<JobInfo, Error> {
+    let result = r
+        .opt_text(9)?
+        .map(|json| serde_json::from_str::<JobResult>(&json).map_err(|e| Error::Db(format!("job result {json}: {e}"))))
+        .transpose()?;
     Ok(JobInfo {
         id: r.int(0)?,
         batch: r.int(1)?,
@@ -410,6 +450,9 @@ fn to_job(r: &Row) -> Result<JobInfo, Error> {
         holder: r.opt_text(6)?,
         last_error: r.opt_text(7)?,
         completed_by: r.opt_text(8)?,
+        pending: result.as_ref().map(|r| r.pending),
+        decided: result.as_ref().map(|r| r.decisions.len() as i64),
+        reviewed_by: r.opt_text(10)?,
     })
 }
 

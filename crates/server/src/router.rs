@@ -34,6 +34,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/jobs/claim", post(jobs::claim))
         .route("/v1/jobs/{id}/heartbeat", post(jobs::heartbeat))
         .route("/v1/jobs/{id}/release", post(jobs::release))
+        .route("/v1/jobs/{id}/review", post(jobs::review))
         .route("/v1/jobs/{id}/complete", post(jobs::complete))
         .route("/v1/jobs/{id}/fail", post(jobs::fail))
         .fallback(|| async { Error::NotFound("no such route".into()) })

@@ -300,6 +300,15 @@ pub struct Complete {
     pub result: JobResult,
 }
 
+/// `POST /v1/jobs/{id}/review`: the file's review as it stands, sent again as it goes on. It
+/// replaces the last one sent for the same file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Review {
+    /// The SHA-256 of the file as processed (as its completion named it).
+    pub hash: String,
+    pub result: JobResult,
+}
+
 /// `POST /v1/jobs/{id}/fail`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Fail {
@@ -322,6 +331,15 @@ pub struct JobInfo {
     pub holder: Option<String>,
     pub last_error: Option<String>,
     pub completed_by: Option<String>,
+    /// Flags of the file still waiting for review, as last reported (none before it is done).
+    #[serde(default)]
+    pub pending: Option<i64>,
+    /// Decisions made on it so far, as last reported.
+    #[serde(default)]
+    pub decided: Option<i64>,
+    /// Who sent the latest review, when there was one after the result.
+    #[serde(default)]
+    pub reviewed_by: Option<String>,
 }
 
 #[cfg(test)]

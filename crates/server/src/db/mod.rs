@@ -170,11 +170,13 @@ fn migrations_for(backend: Backend) -> &'static [(i64, &'static str)] {
         Backend::Sqlite => &[
             (1, include_str!("../../migrations/sqlite/0001_init.sql")),
             (2, include_str!("../../migrations/sqlite/0002_queue.sql")),
+            (3, include_str!("../../migrations/sqlite/0003_reviews.sql")),
         ],
         Backend::Postgres => &[
             (1, include_str!("../../migrations/postgres/0001_init.sql")),
             (2, include_str!("../../migrations/postgres/0002_queue.sql")),
             (3, include_str!("../../migrations/postgres/0003_queue_vacuum.sql")),
+            (4, include_str!("../../migrations/postgres/0004_reviews.sql")),
         ],
     }
 }

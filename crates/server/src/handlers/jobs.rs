@@ -3,7 +3,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
-use shruti_sync::{BatchInfo, Claim, Complete, Fail, HeldLease, JobInfo, JobState, NewBatch};
+use shruti_sync::{BatchInfo, Claim, Complete, Fail, HeldLease, JobInfo, JobState, NewBatch, Review};
 
 use crate::auth::{Admin, Reviewer, Viewer};
 use crate::extract::{Json as Body, Path, Query};
@@ -86,6 +86,15 @@ pub async fn complete(
     Body(done): Body<Complete>,
 ) -> Result<Json<Recorded>, Error> {
     Ok(Json(queue::complete(&state, &caller, id, done).await?))
+}
+
+pub async fn review(
+    State(state): State<AppState>,
+    Reviewer(caller): Reviewer,
+    Path(id): Path<i64>,
+    Body(review): Body<Review>,
+) -> Result<Json<JobInfo>, Error> {
+    Ok(Json(queue::review(&state, &caller, id, review).await?))
 }
 
 pub async fn fail(

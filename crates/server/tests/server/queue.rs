@@ -200,3 +200,38 @@ async fn a_job_given_back_untried_is_offered_again_at_once(h: Harness) {
     assert_eq!(release(again).await.0, StatusCode::CONFLICT);
 }
 story!(a_job_given_back_untried_is_offered_again_at_once);
+
+async fn review_progress_after_completion_is_shown_to_the_team(h: Harness) {
+    let admin = h.login(ADMIN.0, ADMIN.1).await;
+    let ravi = h.user("ravi", "reviewer").await;
+    let vera = h.user("vera", "viewer").await;
+    let (_, batch) =
+        h.call(Method::POST, "/v1/batches", Some(&admin), Some(json!({"name": "b", "files": files(1)}))).await;
+    let (_, lease) = h.call(Method::POST, "/v1/jobs/claim", Some(&ravi), Some(json!({"device": "pc"}))).await;
+    let job = lease["job"].as_i64().unwrap();
+    let review = |pending: i64, decided: usize| {
+        let decision = json!({"heard": "Arduna", "text": "Arjuna", "action": "replace", "by": "ravi", "at": 1});
+        json!({"hash": lease["hash"], "result": {"flags": {"fuzzy": 2}, "pending": pending, "decisions": vec![decision; decided]}})
+    };
+    let path = format!("/v1/jobs/{job}/review");
+    let (status, err) = h.call(Method::POST, &path, Some(&ravi), Some(review(1, 1))).await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::NOT_FOUND, Some("not-found")), "no result yet: {err}");
+
+    h.call(Method::POST, &format!("/v1/jobs/{job}/complete"), Some(&ravi), Some(done(&lease))).await;
+    let listed = || async {
+        let (_, jobs) = h.call(Method::GET, &format!("/v1/batches/{}/jobs", batch["id"]), Some(&vera), None).await;
+        let j = &jobs[0];
+        (j["pending"].as_i64(), j["decided"].as_i64(), j["reviewed_by"].as_str().map(str::to_owned))
+    };
+    assert_eq!(listed().await, (Some(1), Some(0), None), "the result's counts");
+    let (status, info) = h.call(Method::POST, &path, Some(&ravi), Some(review(1, 1))).await;
+    assert_eq!((status, &info["decided"]), (StatusCode::OK, &json!(1)), "{info}");
+    // Sent again as review goes on: the latest replaces it.
+    h.call(Method::POST, &path, Some(&ravi), Some(review(0, 2))).await;
+    assert_eq!(listed().await, (Some(0), Some(2), Some("ravi".to_owned())));
+    assert_eq!(h.call(Method::POST, &path, Some(&vera), Some(review(0, 3))).await.0, StatusCode::FORBIDDEN);
+    let mut other = review(0, 3);
+    other["hash"] = json!(format!("{:064x}", 999));
+    assert_eq!(h.call(Method::POST, &path, Some(&ravi), Some(other)).await.0, StatusCode::NOT_FOUND, "another file");
+}
+story!(review_progress_after_completion_is_shown_to_the_team);
