@@ -12,6 +12,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../migrations/0003_segment_edits.sql")),
     (4, include_str!("../migrations/0004_team_sync.sql")),
     (5, include_str!("../migrations/0005_team_withdrawals.sql")),
+    (6, include_str!("../migrations/0006_team_jobs.sql")),
 ];
 
 /// The version this build writes.

@@ -20,6 +20,26 @@ pub struct TeamLink {
     pub exported_undo: i64,
 }
 
+/// A team job recorded from this project whose review has gone on since it was reported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeamJob {
+    pub job_id: i64,
+    /// The file's content hash.
+    pub hash: String,
+    pub media_id: i64,
+    /// The latest decision on the file's flags.
+    pub latest_decision: i64,
+}
+
+/// SQL for the latest decision on the flags of the file whose hash is `hash` (an expression).
+fn latest_decision(hash: &str) -> String {
+    format!(
+        "SELECT COALESCE(MAX(d.id), 0) FROM media m2 JOIN transcripts t ON t.media_id = m2.id
+         JOIN segments s ON s.transcript_id = t.id JOIN flags f ON f.segment_id = s.id
+         JOIN decisions d ON d.flag_id = f.id WHERE m2.hash = {hash}"
+    )
+}
+
 /// One entry of the team library, as kept here.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TeamLocal {
@@ -88,7 +108,9 @@ impl Project {
                     old.unwrap_or_default()
                 )));
             }
-            tx.execute_batch("DELETE FROM team_link; DELETE FROM team_entries; DELETE FROM team_conflicts;")?;
+            tx.execute_batch(
+                "DELETE FROM team_link; DELETE FROM team_entries; DELETE FROM team_conflicts; DELETE FROM team_jobs;",
+            )?;
             tx.execute("INSERT INTO team_link (id, server) VALUES (1, ?1)", [server])?;
             Project::audit(&tx, expert, "team-link", &serde_json::json!({ "server": server }))?;
         }
@@ -185,6 +207,44 @@ impl Project {
         self.conn.execute(
             "UPDATE team_link SET exported_addition = max(exported_addition, ?1), exported_undo = max(exported_undo, ?2)",
             [addition, undo],
+        )?;
+        Ok(())
+    }
+
+    /// Remembers that team job `job_id`, for the file with content `hash`, is recorded on the
+    /// server with the review as it stands now.
+    pub fn team_job_recorded(&mut self, job_id: i64, hash: &str) -> Result<()> {
+        self.conn.execute(
+            &format!(
+                "INSERT INTO team_jobs (job_id, hash, reported_decision) VALUES (?1, ?2, ({}))
+                 ON CONFLICT (job_id) DO NOTHING",
+                latest_decision("?2")
+            ),
+            params![job_id, hash],
+        )?;
+        Ok(())
+    }
+
+    /// Team jobs whose files have decisions not yet reported to the server.
+    pub fn team_jobs_to_report(&self) -> Result<Vec<TeamJob>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT job_id, hash, media_id, latest FROM
+               (SELECT j.job_id, j.hash, m.id AS media_id, j.reported_decision, ({}) AS latest
+                FROM team_jobs j JOIN media m ON m.hash = j.hash)
+             WHERE latest > reported_decision ORDER BY job_id",
+            latest_decision("j.hash")
+        ))?;
+        let rows = stmt.query_map([], |r| {
+            Ok(TeamJob { job_id: r.get(0)?, hash: r.get(1)?, media_id: r.get(2)?, latest_decision: r.get(3)? })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Marks a team job's review as reported up to decision `decision`.
+    pub fn team_job_reported(&mut self, job_id: i64, decision: i64) -> Result<()> {
+        self.conn.execute(
+            "UPDATE team_jobs SET reported_decision = max(reported_decision, ?2) WHERE job_id = ?1",
+            [job_id, decision],
         )?;
         Ok(())
     }

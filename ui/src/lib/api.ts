@@ -260,6 +260,8 @@ export interface SyncReport {
   pushed: number;
   conflicts: number;
   rejected: number;
+  /// Team jobs whose review progress was reported.
+  reviews: number;
   waiting: number;
   offline: string | null;
 }

@@ -257,6 +257,41 @@ fn a_team_batch_stopped_with_ctrl_c_gives_its_files_back_at_once() {
     assert_eq!((done + queued, server_count(&db, "SELECT COUNT(*) FROM job_results")), (300, done));
 }
 
+#[test]
+fn review_after_a_team_job_is_done_reaches_the_team_at_the_next_sync() {
+    let dir = temp_dir("team-review");
+    let server = Server::start(&dir);
+    let drive = dir.join("drive");
+    talks(&drive, 3);
+    let lead = Client::new(&dir, "lead");
+    lead.ok(&["sync", "login", "--server", &server.url, "--user", "lead"]);
+    let upload = run(
+        &["sync", "upload", path_str(&drive), "--server", &server.url, "--name", "autumn"],
+        &[("SHRUTI_CREDENTIALS", path_str(&lead.credentials))],
+    );
+    assert!(upload.status.success(), "{}", stderr(&upload));
+    let asha = Client::new(&dir, "asha");
+    asha.ok(&["sync", "login", "--server", &server.url, "--user", "asha"]);
+    asha.ok(&["batch", path_str(&drive), "--server", &server.url, "--project", path_str(&asha.project), "--no-asr"]);
+    let db = dir.join("team.db");
+    let decided = "SELECT COUNT(*) FROM job_reviews WHERE result LIKE '%\"decisions\":[{%'";
+    assert_eq!(server_count(&db, "SELECT COUNT(*) FROM job_reviews"), 0, "nothing reviewed yet");
+
+    // Asha reviews one of the team's talks after the batch; her next sync tells the team.
+    let flags = String::from_utf8(asha.ok(&["review", "list", "--file", "talk001.srt", "--ids"]).stdout).unwrap();
+    asha.ok(&["review", "decide", flags.lines().next().expect("a flag in talk 1"), "accept"]);
+    let synced = asha.ok(&["sync", "run"]);
+    assert!(stderr(&synced).contains("1 review(s) reported"), "{}", stderr(&synced));
+    assert_eq!(server_count(&db, decided), 1);
+    let reviewed = "SELECT COUNT(*) FROM job_reviews v JOIN jobs j ON j.id = v.job_id \
+                    WHERE j.path = '2023/talk001.srt' AND v.updated_by = 'asha'";
+    assert_eq!(server_count(&db, reviewed), 1);
+    // Nothing new: nothing sent. Decisions on her own lecture are not the team's.
+    let own = String::from_utf8(asha.ok(&["review", "list", "--file", "lecture.asr.srt", "--ids"]).stdout).unwrap();
+    asha.ok(&["review", "decide", own.lines().next().expect("a flag in her lecture"), "keep"]);
+    assert!(stderr(&asha.ok(&["sync", "run"])).contains("0 review(s) reported"));
+}
+
 /// The team entries a client's project holds, as JSON.
 fn local_entries(c: &Client) -> String {
     let conn = rusqlite::Connection::open(c.project.join("shruti.db")).unwrap();

@@ -250,12 +250,17 @@ impl Feeder<'_> {
 
     /// Sends a file's result under its lease; a lease lost meanwhile keeps it here, as late.
     fn complete(&mut self, lease: &Lease, media_id: i64) -> Result<()> {
-        let body =
-            Complete { lease: lease.lease.clone(), hash: lease.hash.clone(), result: result(&self.project, media_id)? };
+        let body = Complete {
+            lease: lease.lease.clone(),
+            hash: lease.hash.clone(),
+            result: job_result(&self.project, media_id)?,
+        };
         let (job, path) = (lease.job, lease.path.clone());
         match self.client.call::<serde_json::Value>(Method::POST, &format!("/v1/jobs/{job}/complete"), Some(&body)) {
             Ok(answer) => {
                 self.counts.recorded += 1;
+                // Review goes on here; each sync reports how it stands.
+                self.project.team_job_recorded(job, &lease.hash)?;
                 let first = answer.and_then(|a| a["first"].as_bool()).unwrap_or(false);
                 (self.on_event)(TeamEvent::Recorded { job, path, first });
             }
@@ -284,7 +289,7 @@ impl Feeder<'_> {
 }
 
 /// The flags of a file by kind, how many wait for review, and the decisions made so far.
-fn result(project: &Project, media_id: i64) -> Result<JobResult> {
+pub(super) fn job_result(project: &Project, media_id: i64) -> Result<JobResult> {
     let flags =
         project.flags(&FlagQuery { media_id: Some(media_id), state: StateFilter::All, ..FlagQuery::default() })?;
     let mut by_kind = BTreeMap::new();

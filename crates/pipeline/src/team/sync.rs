@@ -8,7 +8,9 @@ use reqwest::Method;
 use serde::Serialize;
 use shruti_core::Lexicon;
 use shruti_store::{Project, TeamLocal, TeamWrite};
-use shruti_sync::{on_pulled, on_pushed, Apply, Change, Changes, EntryRow, Local, LocalState, Push, Pushed, TeamEntry};
+use shruti_sync::{
+    on_pulled, on_pushed, Apply, Change, Changes, EntryRow, Local, LocalState, Push, Pushed, Review, TeamEntry,
+};
 
 use super::client::{TeamClient, TeamError};
 use super::lexicon::{apply_addition, withdraw};
@@ -28,6 +30,8 @@ pub struct Report {
     pub pushed: usize,
     pub conflicts: usize,
     pub rejected: usize,
+    /// Team jobs whose review progress was reported.
+    pub reviews: usize,
     /// Pushes still waiting for the server (it could not be reached).
     pub waiting: usize,
     /// Set when the server could not be reached; the rest was done.
@@ -161,18 +165,52 @@ pub fn export_additions(project: &mut Project, lexicon: &Lexicon, expert: &str) 
     Ok(changed.len())
 }
 
-/// Sends the outbox, then queues and sends the entries changed here.
+/// Sends the outbox, then queues and sends the entries changed here, then reports how review
+/// stands on the team jobs done here.
 pub fn push(project: &mut Project, client: &TeamClient, expert: &str, report: &mut Report) -> Result<()> {
     send_outbox(project, client, expert, report)?;
     if report.offline.is_some() {
         return Ok(());
     }
     let dirty = project.team_locals(Some("dirty"))?;
-    if dirty.is_empty() {
-        return Ok(());
+    if !dirty.is_empty() {
+        push_entries(project, client, expert, &dirty, report)?;
     }
+    if report.offline.is_none() {
+        report_reviews(project, client, report)?;
+    }
+    Ok(())
+}
+
+/// Sends each team job's review as it stands, where it has changed since the last report.
+fn report_reviews(project: &mut Project, client: &TeamClient, report: &mut Report) -> Result<()> {
+    for job in project.team_jobs_to_report()? {
+        let body = Review { hash: job.hash.clone(), result: super::queue::job_result(project, job.media_id)? };
+        let path = format!("/v1/jobs/{}/review", job.job_id);
+        match client.call::<serde_json::Value>(Method::POST, &path, Some(&body)) {
+            Ok(_) => report.reviews += 1,
+            Err(TeamError::Offline { detail, .. }) => {
+                report.offline = Some(detail);
+                return Ok(());
+            }
+            // The server no longer has the job (a database started over): nothing to report to.
+            Err(e) => tracing::warn!(job = job.job_id, "review not reported: {e}"),
+        }
+        project.team_job_reported(job.job_id, job.latest_decision)?;
+    }
+    Ok(())
+}
+
+/// Queues the entries changed here as pushes, and sends them.
+fn push_entries(
+    project: &mut Project,
+    client: &TeamClient,
+    expert: &str,
+    dirty: &[shruti_store::TeamLocal],
+    report: &mut Report,
+) -> Result<()> {
     let mut changes = Vec::new();
-    for row in &dirty {
+    for row in dirty {
         let base_version = row.base.as_deref().map(|b| parse::<EntryRow>("base", b)).transpose()?.map(|b| b.version);
         changes.push(Change { entry: parse("entry", &row.entry)?, base_version });
     }
