@@ -6,7 +6,7 @@ use clap::{Args, Subcommand};
 use reqwest::Method;
 use shruti_pipeline::team::{self, Resolution, TeamClient};
 use shruti_store::Project;
-use shruti_sync::TeamEntry;
+use shruti_sync::{BatchInfo, JobInfo, JobState, TeamEntry};
 
 use crate::cmd::batch::open;
 use crate::input;
@@ -33,6 +33,19 @@ pub enum Cmd {
     /// Put every audio and subtitle file under DIR (the shared drive) in the team's queue as one
     /// batch (admin): each by its path under DIR and its content hash.
     Upload(UploadArgs),
+    /// The team's batches and their progress; with an ID, that batch's files: who has each,
+    /// what failed, and how far review has got.
+    Batches(BatchesArgs),
+}
+
+#[derive(Args)]
+pub struct BatchesArgs {
+    /// One batch, file by file.
+    id: Option<i64>,
+    #[arg(long)]
+    server: String,
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args)]
@@ -112,6 +125,7 @@ impl Cmd {
             Cmd::Status(args) => status(args),
             Cmd::Resolve(args) => resolve(args),
             Cmd::Upload(args) => upload(args),
+            Cmd::Batches(args) => batches(args),
         }
     }
 }
@@ -223,5 +237,60 @@ fn upload(args: UploadArgs) -> Result<ExitCode> {
         client.call(Method::POST, "/v1/batches", Some(&body))?.context("the server answered no batch")?;
     println!("{}", info.id);
     eprintln!("batch {} ({}): {} file(s) queued", info.id, info.name, body.files.len());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn batches(args: BatchesArgs) -> Result<ExitCode> {
+    let client = team::client_for(&args.server)?;
+    let Some(id) = args.id else {
+        let batches: Vec<BatchInfo> = client.call(Method::GET, "/v1/batches", None::<&()>)?.unwrap_or_default();
+        if args.json {
+            println!("{}", serde_json::to_string_pretty(&batches)?);
+            return Ok(ExitCode::SUCCESS);
+        }
+        for b in &batches {
+            let counts: Vec<String> =
+                JobState::ALL.iter().filter_map(|s| b.counts.get(s).map(|n| format!("{n} {}", s.name()))).collect();
+            println!("{:>4}  {} (by {}): {}", b.id, b.name, b.created_by, counts.join(", "));
+        }
+        return Ok(ExitCode::SUCCESS);
+    };
+    let mut jobs: Vec<JobInfo> = Vec::new();
+    loop {
+        let after = jobs.last().map_or(0, |j| j.id);
+        let page: Vec<JobInfo> = client
+            .call(Method::GET, &format!("/v1/batches/{id}/jobs?after={after}&limit=1000"), None::<&()>)?
+            .unwrap_or_default();
+        if page.is_empty() {
+            break;
+        }
+        jobs.extend(page);
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&jobs)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    for j in &jobs {
+        let mut line = format!("{:<11} {}", j.state.name(), j.path);
+        if let Some(holder) = j.holder.as_ref().filter(|_| j.state == JobState::Leased) {
+            line.push_str(&format!("  (with {holder})"));
+        }
+        if let (Some(pending), Some(decided)) = (j.pending, j.decided) {
+            let by = j.reviewed_by.as_ref().or(j.completed_by.as_ref()).map_or(String::new(), |b| format!(", {b}"));
+            line.push_str(&format!("  {decided} decided, {pending} pending{by}"));
+        }
+        if let Some(error) = j.last_error.as_ref().filter(|_| j.state != JobState::Done) {
+            line.push_str(&format!("  [{error}]"));
+        }
+        println!("{line}");
+    }
+    let sum = |f: fn(&JobInfo) -> Option<i64>| jobs.iter().filter_map(f).sum::<i64>();
+    let done = jobs.iter().filter(|j| j.state == JobState::Done).count();
+    eprintln!(
+        "{done} of {} file(s) done; review: {} decided, {} pending",
+        jobs.len(),
+        sum(|j| j.decided),
+        sum(|j| j.pending)
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -286,6 +286,17 @@ fn review_after_a_team_job_is_done_reaches_the_team_at_the_next_sync() {
     let reviewed = "SELECT COUNT(*) FROM job_reviews v JOIN jobs j ON j.id = v.job_id \
                     WHERE j.path = '2023/talk001.srt' AND v.updated_by = 'asha'";
     assert_eq!(server_count(&db, reviewed), 1);
+    // The lead sees it: the batch, then its files.
+    let lead_sees = |args: &[&str]| {
+        let out = run(args, &[("SHRUTI_CREDENTIALS", path_str(&lead.credentials))]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        stdout(&out)
+    };
+    let listed = lead_sees(&["sync", "batches", "--server", &server.url]);
+    assert!(listed.contains("autumn (by lead): 3 done"), "{listed}");
+    let files = lead_sees(&["sync", "batches", "1", "--server", &server.url]);
+    let talk1 = files.lines().find(|l| l.contains("2023/talk001.srt")).unwrap_or_default();
+    assert!(talk1.starts_with("done") && talk1.contains("1 decided, 1 pending, asha"), "{files}");
     // Nothing new: nothing sent. Decisions on her own lecture are not the team's.
     let own = String::from_utf8(asha.ok(&["review", "list", "--file", "lecture.asr.srt", "--ids"]).stdout).unwrap();
     asha.ok(&["review", "decide", own.lines().next().expect("a flag in her lecture"), "keep"]);
