@@ -292,24 +292,22 @@ fn process(
         nudge: &nudge,
     };
 
+    let work = |kind: MediaKind, asr: Option<&AsrSetup>| {
+        let outcome = worker(&ctx, kind, asr);
+        // A worker gone while files are fed: they would wait for it for ever.
+        if outcome.is_err() && ctx.feeding.load(Ordering::Relaxed) {
+            ctx.cancel.cancel();
+        }
+        outcome
+    };
     let asr_failure = std::thread::scope(|scope| {
-        let subtitles: Vec<_> = (0..options.subtitle_workers.max(1))
-            .map(|_| scope.spawn(|| worker(&ctx, MediaKind::Subtitle, None)))
-            .collect();
+        let subtitles: Vec<_> =
+            (0..options.subtitle_workers.max(1)).map(|_| scope.spawn(|| work(MediaKind::Subtitle, None))).collect();
         let recognisers: Vec<_> = options
             .asr
             .iter()
             .flat_map(|asr| (0..asr.workers.max(1)).map(move |_| asr))
-            .map(|asr| {
-                scope.spawn(|| {
-                    let outcome = worker(&ctx, MediaKind::Audio, Some(asr));
-                    // No one else transcribes: files fed from now on would wait for ever.
-                    if outcome.is_err() && ctx.feeding.load(Ordering::Relaxed) {
-                        ctx.cancel.cancel();
-                    }
-                    outcome
-                })
-            })
+            .map(|asr| scope.spawn(move || work(MediaKind::Audio, Some(asr))))
             .collect();
         if let Some(feed) = feed {
             let fed = feed(&nudge);

@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 /// Audio extensions the recogniser decodes.
 pub const AUDIO_EXTENSIONS: &[&str] = &["wav", "mp3", "flac", "ogg", "oga", "m4a", "mp4", "m4b", "aac", "webm", "mkv"];
 /// Subtitle extensions the engine reads.
-pub const SUBTITLE_EXTENSIONS: &[&str] = &["srt", "vtt"];
+pub use shruti_sync::SUBTITLE_EXTENSIONS;
 
 /// Files hashed and queued per transaction.
 const QUEUE_BATCH: usize = 500;

@@ -5,7 +5,7 @@
 
 use shruti_sync::{
     is_sha256, path_problem, BatchFile, BatchInfo, Claim, Complete, Fail, JobInfo, JobResult, JobState, Lease,
-    NewBatch, Review,
+    NewBatch, Review, SUBTITLE_EXTENSIONS,
 };
 
 use crate::auth::Caller;
@@ -147,10 +147,18 @@ pub async fn claim(state: &AppState, caller: &Caller, claim: Claim) -> Result<Op
         Backend::Postgres => ("jobs", " FOR UPDATE SKIP LOCKED"),
         Backend::Sqlite => ("jobs INDEXED BY jobs_queued", ""),
     };
+    // A device without a speech model takes subtitle files only (the extensions are ours, not
+    // the caller's: nothing of the request reaches the SQL but parameters).
+    let only = if claim.subtitles_only {
+        let any: Vec<String> = SUBTITLE_EXTENSIONS.iter().map(|ext| format!("lower(path) LIKE '%.{ext}'")).collect();
+        format!(" AND ({})", any.join(" OR "))
+    } else {
+        String::new()
+    };
     let sql = format!(
         "UPDATE jobs SET state = 'leased', lease_token = $1, holder = $2, device = $3, \
          lease_expires_at = $4, lease_ms = $5, attempts = attempts + 1 \
-         WHERE id = (SELECT id FROM {from} WHERE state = 'queued' AND available_at <= $6 \
+         WHERE id = (SELECT id FROM {from} WHERE state = 'queued' AND available_at <= $6{only} \
          ORDER BY id LIMIT 1{lock}) \
          RETURNING id, batch_id, path, input_hash, attempts"
     );
@@ -219,7 +227,8 @@ pub async fn heartbeat(state: &AppState, job: i64, lease: String) -> Result<i64,
             let now = now_ms();
             let row = held(tx, job, &lease, now).await?;
             let expires = now + row.opt_int(3)?.unwrap_or(DEFAULT_LEASE_SECS * 1000);
-            tx.execute("UPDATE jobs SET lease_expires_at = $1 WHERE id = $2", &[expires.into(), job.into()]).await?;
+            let sql = format!("UPDATE jobs SET lease_expires_at = $1 WHERE id = $2 AND {STILL_HELD}");
+            still_held(tx.execute(&sql, &[expires.into(), job.into(), lease.as_str().into()]).await?, job)?;
             Ok(expires)
         })
     })
@@ -345,7 +354,7 @@ pub async fn fail(state: &AppState, job: i64, failed: Fail) -> Result<JobInfo, E
             let now = now_ms();
             let row = held(tx, job, &failed.lease, now).await?;
             let attempts = row.int(4)?;
-            retry_later(tx, job, attempts, failed.permanent, &error, now).await?;
+            retry_later(tx, job, &failed.lease, attempts, failed.permanent, &error, now).await?;
             job_info(tx, job).await
         })
     })
@@ -359,12 +368,11 @@ pub async fn release(state: &AppState, job: i64, lease: String) -> Result<JobInf
         Box::pin(async move {
             let now = now_ms();
             held(tx, job, &lease, now).await?;
-            tx.execute(
+            let sql = format!(
                 "UPDATE jobs SET state = 'queued', available_at = $1, attempts = attempts - 1, lease_token = NULL, \
-                 holder = NULL, lease_expires_at = NULL WHERE id = $2",
-                &[now.into(), job.into()],
-            )
-            .await?;
+                 holder = NULL, lease_expires_at = NULL WHERE id = $2 AND {STILL_HELD}"
+            );
+            still_held(tx.execute(&sql, &[now.into(), job.into(), lease.as_str().into()]).await?, job)?;
             job_info(tx, job).await
         })
     })
@@ -375,6 +383,7 @@ pub async fn release(state: &AppState, job: i64, lease: String) -> Result<JobInf
 async fn retry_later(
     tx: &mut dyn Tx,
     job: i64,
+    lease: &str,
     attempts: i64,
     permanent: bool,
     error: &str,
@@ -382,13 +391,25 @@ async fn retry_later(
 ) -> Result<(), Error> {
     let quarantine = permanent || attempts >= MAX_ATTEMPTS;
     let state = if quarantine { "quarantined" } else { "queued" };
-    tx.execute(
-        "UPDATE jobs SET state = $1, available_at = $2, last_error = $3, lease_token = NULL, holder = NULL, \
-         lease_expires_at = NULL WHERE id = $4",
-        &[state.into(), (now + backoff_ms(attempts)).into(), error.into(), job.into()],
-    )
-    .await?;
-    Ok(())
+    let sql = format!(
+        "UPDATE jobs SET state = $1, available_at = $4, last_error = $5, lease_token = NULL, holder = NULL, \
+         lease_expires_at = NULL WHERE id = $2 AND {STILL_HELD}"
+    );
+    let params = [state.into(), job.into(), lease.into(), (now + backoff_ms(attempts)).into(), error.into()];
+    still_held(tx.execute(&sql, &params[..]).await?, job)
+}
+
+/// The condition that job `$2` is still leased under lease `$3`. A statement that changes a
+/// held job repeats it: on PostgreSQL, a reap and a new claim may land between the check of a
+/// lease and the statement, which then matches nothing rather than the new holder's row.
+const STILL_HELD: &str = "state = 'leased' AND lease_token = $3";
+
+fn still_held(changed: u64, job: i64) -> Result<(), Error> {
+    if changed == 1 {
+        Ok(())
+    } else {
+        Err(lease_lost(job))
+    }
 }
 
 /// What the reaper did.
@@ -407,14 +428,19 @@ pub async fn reap(state: &AppState) -> Result<Reaped, Error> {
             let lock = if backend == Backend::Postgres { " FOR UPDATE SKIP LOCKED" } else { "" };
             let expired = tx
                 .query(
-                    &format!("SELECT id, attempts FROM jobs WHERE state = 'leased' AND lease_expires_at < $1 LIMIT 1000{lock}"),
+                    &format!(
+                        "SELECT id, attempts, lease_token FROM jobs WHERE state = 'leased' AND lease_expires_at < $1 \
+                         LIMIT 1000{lock}"
+                    ),
                     &[now.into()],
                 )
                 .await?;
             let mut reaped = Reaped::default();
             for r in &expired {
                 let attempts = r.int(1)?;
-                retry_later(tx, r.int(0)?, attempts, false, &format!("lease expired (attempt {attempts})"), now).await?;
+                let (job, lease) = (r.int(0)?, r.text(2)?);
+                retry_later(tx, job, &lease, attempts, false, &format!("lease expired (attempt {attempts})"), now)
+                    .await?;
                 if attempts >= MAX_ATTEMPTS {
                     reaped.quarantined += 1;
                 } else {

@@ -245,7 +245,14 @@ pub struct Claim {
     /// Seconds; the server bounds it (a minute to a week) and has a default for offline work.
     #[serde(default)]
     pub lease_secs: Option<i64>,
+    /// Only subtitle files (by [`SUBTITLE_EXTENSIONS`]): the device has no speech model, and
+    /// audio waits for one that has.
+    #[serde(default)]
+    pub subtitles_only: bool,
 }
+
+/// The extensions of the subtitle files Shruti reads; the rest of a batch is audio.
+pub const SUBTITLE_EXTENSIONS: &[&str] = &["srt", "vtt"];
 
 /// A claimed job: do it, heartbeat while online, complete or fail it with `lease`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

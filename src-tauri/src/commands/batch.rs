@@ -44,7 +44,7 @@ pub struct Started {
 /// from the team queue of the server the project is linked to (their paths are relative to that
 /// folder). Audio is transcribed with the model and device from the settings; without the
 /// model, subtitle files are still processed and audio stays queued (a team batch then takes
-/// subtitle files only as they come: audio it claims fails back to the team).
+/// subtitle files only, and audio waits on the server for a machine that has one).
 #[tauri::command(async)]
 pub fn start_batch<R: Runtime>(
     app: AppHandle<R>,

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use reqwest::Method;
 use serde::Serialize;
 use shruti_core::Lexicon;
-use shruti_store::{FlagQuery, JobState, MediaKind, Project, StateFilter};
+use shruti_store::{FlagQuery, JobState, Project, StateFilter};
 use shruti_sync::{path_problem, Claim, Complete, DecisionSummary, Fail, HeldLease, JobResult, Lease};
 
 use super::client::{TeamClient, TeamError};
@@ -116,7 +116,15 @@ struct Held {
     lease: Lease,
     every: Duration,
     next_beat: Instant,
+    /// Done here, but the server could not be reached to take the result: tried again.
+    unsent: bool,
 }
+
+/// How long to wait before asking again when the server has nothing now while files are still
+/// held here (another machine's lease may yet run out).
+const CLAIM_AGAIN: Duration = Duration::from_secs(2);
+/// How long a stopped batch waits for its workers to finish or put back what they were doing.
+const STOP_WAIT: Duration = Duration::from_secs(30);
 
 /// Claims jobs, queues their files in the local batch, and reports each one's outcome.
 struct Feeder<'a> {
@@ -125,7 +133,7 @@ struct Feeder<'a> {
     team: &'a TeamOptions,
     on_event: &'a (dyn Fn(TeamEvent) + Sync),
     capacity: usize,
-    /// Whether this machine has a model: audio is left to one that has, otherwise.
+    /// Whether this machine has a model: otherwise it claims subtitle files only.
     transcribes: bool,
     held: Vec<Held>,
     counts: TeamCounts,
@@ -133,17 +141,33 @@ struct Feeder<'a> {
 
 impl Feeder<'_> {
     fn run(&mut self, cancel: &CancelToken, woken: &mpsc::Receiver<()>, nudge: &Nudge) -> Result<()> {
+        let outcome = self.work(cancel, woken, nudge);
+        // However it ends, nothing held is left leased for hours.
+        if !self.held.is_empty() {
+            self.give_back();
+        }
+        outcome
+    }
+
+    fn work(&mut self, cancel: &CancelToken, woken: &mpsc::Receiver<()>, nudge: &Nudge) -> Result<()> {
         let mut waiting = true;
+        let mut next_claim = Instant::now();
         let mut claim_error = None;
         while !cancel.is_cancelled() {
             self.settle()?;
-            if waiting && self.held.len() < self.capacity {
-                let claim = Claim { device: self.team.device.clone(), lease_secs: self.team.lease_secs };
+            if waiting && self.held.len() < self.capacity && Instant::now() >= next_claim {
+                let claim = Claim {
+                    device: self.team.device.clone(),
+                    lease_secs: self.team.lease_secs,
+                    subtitles_only: !self.transcribes,
+                };
                 match self.client.call::<Lease>(Method::POST, "/v1/jobs/claim", Some(&claim)) {
                     Ok(Some(lease)) => {
                         self.take(lease)?;
                         nudge.ring();
+                        continue;
                     }
+                    Ok(None) if !self.held.is_empty() => next_claim = Instant::now() + CLAIM_AGAIN,
                     Ok(None) => waiting = false,
                     // Finish what is held, then say why no more was claimed.
                     Err(e) => {
@@ -151,40 +175,50 @@ impl Feeder<'_> {
                         claim_error = Some(e);
                     }
                 }
-                continue;
             }
-            if !waiting && self.held.is_empty() {
+            // Nothing more will come, and what is held is sent or waits on a server out of reach.
+            if !waiting && self.held.iter().all(|h| h.unsent) {
                 break;
             }
             let _ = woken.recv_timeout(Duration::from_millis(200));
         }
-        if cancel.is_cancelled() {
-            self.give_back()?;
-        }
         claim_error.map_or(Ok(()), |e| Err(e.into()))
     }
 
-    /// Stopped: the files done here are sent, the others given back to the team at once (rather
-    /// than left until their leases expire). A server out of reach lets the leases expire.
-    fn give_back(&mut self) -> Result<()> {
+    /// Stopped: once the workers have finished or put back what they were doing, the files done
+    /// here are sent (or kept as late), failures reported, and the rest given back to the team
+    /// at once rather than left until their leases expire. A server out of reach lets them
+    /// expire.
+    fn give_back(&mut self) {
+        let started = Instant::now();
+        while started.elapsed() < STOP_WAIT && self.held.iter().any(|h| self.local_state(h) == Some(JobState::Running))
+        {
+            std::thread::sleep(Duration::from_millis(100));
+        }
         for held in std::mem::take(&mut self.held) {
             let lease = &held.lease;
-            match self.project.job_for_hash(&lease.hash)? {
-                Some(job) if job.state == JobState::Done => self.complete(lease, job.media.id)?,
-                _ => {
-                    let (job, body) = (lease.job, HeldLease { lease: lease.lease.clone() });
-                    match self.client.call::<serde_json::Value>(
-                        Method::POST,
-                        &format!("/v1/jobs/{job}/release"),
-                        Some(&body),
-                    ) {
-                        Ok(_) => (self.on_event)(TeamEvent::Released { job, path: lease.path.clone() }),
-                        Err(e) => tracing::warn!(job, "giving the job back: {e}"),
-                    }
+            let outcome = match self.project.job_for_hash(&lease.hash) {
+                Ok(Some(job)) if matches!(job.state, JobState::Done | JobState::Failed | JobState::Quarantined) => {
+                    self.report(lease, &job, true).map(|_| ())
                 }
+                Ok(_) => {
+                    let (job, body) = (lease.job, HeldLease { lease: lease.lease.clone() });
+                    let path = format!("/v1/jobs/{job}/release");
+                    self.client
+                        .call::<serde_json::Value>(Method::POST, &path, Some(&body))
+                        .map(|_| (self.on_event)(TeamEvent::Released { job, path: lease.path.clone() }))
+                        .map_err(Into::into)
+                }
+                Err(e) => Err(e.into()),
+            };
+            if let Err(e) = outcome {
+                tracing::warn!(job = lease.job, "giving the job back: {e}");
             }
         }
-        Ok(())
+    }
+
+    fn local_state(&self, held: &Held) -> Option<JobState> {
+        self.project.job_for_hash(&held.lease.hash).ok().flatten().map(|j| j.state)
     }
 
     /// Checks a claimed file and queues it here; a file that cannot be processed fails at once.
@@ -195,8 +229,6 @@ impl Feeder<'_> {
             Some((format!("{}: the path is {problem}", lease.path), true))
         } else if !file.is_file() {
             Some((format!("{} is not under {} on {}", lease.path, self.team.root.display(), self.team.device), false))
-        } else if !self.transcribes && scan::media_kind(&file) == Some(MediaKind::Audio) {
-            Some((format!("{}: {} has no speech model to transcribe it", lease.path, self.team.device), false))
         } else {
             match shruti_asr::models::sha256_file(&file) {
                 Err(e) => Some((format!("{}: {e}", file.display()), false)),
@@ -207,84 +239,100 @@ impl Feeder<'_> {
             }
         };
         if let Some((error, permanent)) = problem {
-            return self.fail(&lease, error, permanent);
+            self.fail(&lease, error, permanent);
+            return Ok(());
         }
         scan::queue(&mut self.project, &[file])?;
         // A third of the lease, so two beats may be lost before it expires.
         let lease_ms = (lease.expires_at - crate::now_ms()).max(3_000);
         let every = Duration::from_millis((lease_ms / 3).min(60_000) as u64);
-        self.held.push(Held { lease, every, next_beat: Instant::now() + every });
+        self.held.push(Held { lease, every, next_beat: Instant::now() + every, unsent: false });
         Ok(())
     }
 
     /// Reports the held jobs whose files have ended here, and keeps the others' leases alive.
+    /// A job stays held until it is reported, so an error here leaves it to be given back.
     fn settle(&mut self) -> Result<()> {
-        for held in std::mem::take(&mut self.held) {
-            let lease = &held.lease;
+        let mut i = 0;
+        while i < self.held.len() {
+            let lease = self.held[i].lease.clone();
             let Some(job) = self.project.job_for_hash(&lease.hash)? else {
-                self.fail(lease, format!("{}: not an audio or subtitle file Shruti reads", lease.path), true)?;
+                self.fail(&lease, format!("{}: not an audio or subtitle file Shruti reads", lease.path), true);
+                self.held.remove(i);
                 continue;
             };
-            match job.state {
-                JobState::Done => self.complete(lease, job.media.id)?,
-                JobState::Quarantined | JobState::Failed => {
-                    let error = job.error.unwrap_or_else(|| "failed".into());
-                    self.fail(lease, error, job.state == JobState::Quarantined)?;
-                }
-                JobState::Queued | JobState::Running => {
-                    let mut held = held;
-                    if Instant::now() >= held.next_beat {
-                        held.next_beat = Instant::now() + held.every;
-                        let beat = HeldLease { lease: held.lease.lease.clone() };
-                        let path = format!("/v1/jobs/{}/heartbeat", held.lease.job);
-                        if let Err(e) = self.client.call::<i64>(Method::POST, &path, Some(&beat)) {
-                            tracing::warn!(job = held.lease.job, "heartbeat: {e}");
-                        }
-                    }
-                    self.held.push(held);
-                }
+            if matches!(job.state, JobState::Queued | JobState::Running) {
+                self.beat(i);
+                i += 1;
+            } else if self.report(&lease, &job, false)? {
+                self.held.remove(i);
+            } else {
+                self.held[i].unsent = true;
+                i += 1;
             }
         }
         Ok(())
     }
 
-    /// Sends a file's result under its lease; a lease lost meanwhile keeps it here, as late.
-    fn complete(&mut self, lease: &Lease, media_id: i64) -> Result<()> {
+    /// Extends held job `i`'s lease when its beat is due.
+    fn beat(&mut self, i: usize) {
+        let held = &mut self.held[i];
+        if Instant::now() < held.next_beat {
+            return;
+        }
+        held.next_beat = Instant::now() + held.every;
+        let beat = HeldLease { lease: held.lease.lease.clone() };
+        let path = format!("/v1/jobs/{}/heartbeat", held.lease.job);
+        if let Err(e) = self.client.call::<i64>(Method::POST, &path, Some(&beat)) {
+            tracing::warn!(job = held.lease.job, "heartbeat: {e}");
+        }
+    }
+
+    /// Reports a job that ended here: its result, or its failure. False when the result could
+    /// not reach the server and should be tried again (unless this is the `last` try: then it
+    /// is kept here, as late).
+    fn report(&mut self, lease: &Lease, job: &shruti_store::JobRow, last: bool) -> Result<bool> {
+        if job.state != JobState::Done {
+            let error = job.error.clone().unwrap_or_else(|| "failed".into());
+            self.fail(lease, error, job.state == JobState::Quarantined);
+            return Ok(true);
+        }
         let body = Complete {
             lease: lease.lease.clone(),
             hash: lease.hash.clone(),
-            result: job_result(&self.project, media_id)?,
+            result: job_result(&self.project, job.media.id)?,
         };
         let (job, path) = (lease.job, lease.path.clone());
-        match self.client.call::<serde_json::Value>(Method::POST, &format!("/v1/jobs/{job}/complete"), Some(&body)) {
-            Ok(answer) => {
-                self.counts.recorded += 1;
-                // Review goes on here; each sync reports how it stands.
-                self.project.team_job_recorded(job, &lease.hash)?;
-                let first = answer.and_then(|a| a["first"].as_bool()).unwrap_or(false);
-                (self.on_event)(TeamEvent::Recorded { job, path, first });
-            }
-            Err(e @ (TeamError::Refused { .. } | TeamError::Offline { .. })) => {
-                self.counts.late += 1;
-                let reason = e.to_string();
-                self.project.note(
-                    "team",
-                    "team-late",
-                    &serde_json::json!({ "job": job, "path": path, "reason": reason }),
-                )?;
-                (self.on_event)(TeamEvent::Late { job, path, reason });
-            }
-        }
-        Ok(())
+        let reason =
+            match self.client.call::<serde_json::Value>(Method::POST, &format!("/v1/jobs/{job}/complete"), Some(&body))
+            {
+                Ok(answer) => {
+                    self.counts.recorded += 1;
+                    // Review goes on here; each sync reports how it stands.
+                    self.project.team_job_recorded(job, &lease.hash)?;
+                    let first = answer.and_then(|a| a["first"].as_bool()).unwrap_or(false);
+                    (self.on_event)(TeamEvent::Recorded { job, path, first });
+                    return Ok(true);
+                }
+                Err(TeamError::Offline { .. }) if !last => return Ok(false),
+                Err(e) => e.to_string(),
+            };
+        self.counts.late += 1;
+        self.project.note("team", "team-late", &serde_json::json!({ "job": job, "path": path, "reason": reason }))?;
+        (self.on_event)(TeamEvent::Late { job, path, reason });
+        Ok(true)
     }
 
-    /// Tells the server a file failed: it retries it elsewhere, or quarantines it.
-    fn fail(&mut self, lease: &Lease, error: String, permanent: bool) -> Result<()> {
+    /// Tells the server a file failed: it retries it elsewhere, or quarantines it. A server that
+    /// does not hear it lets the lease run out, which retries it too.
+    fn fail(&mut self, lease: &Lease, error: String, permanent: bool) {
         self.counts.failed += 1;
         let body = Fail { lease: lease.lease.clone(), error: error.clone(), permanent };
-        self.client.call::<serde_json::Value>(Method::POST, &format!("/v1/jobs/{}/fail", lease.job), Some(&body))?;
+        let path = format!("/v1/jobs/{}/fail", lease.job);
+        if let Err(e) = self.client.call::<serde_json::Value>(Method::POST, &path, Some(&body)) {
+            tracing::warn!(job = lease.job, "the failure was not reported: {e}");
+        }
         (self.on_event)(TeamEvent::Failed { job: lease.job, path: lease.path.clone(), error });
-        Ok(())
     }
 }
 

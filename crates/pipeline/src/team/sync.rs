@@ -189,12 +189,14 @@ fn report_reviews(project: &mut Project, client: &TeamClient, report: &mut Repor
         let path = format!("/v1/jobs/{}/review", job.job_id);
         match client.call::<serde_json::Value>(Method::POST, &path, Some(&body)) {
             Ok(_) => report.reviews += 1,
+            // The server no longer has the job (its database started over): nothing to report to.
+            Err(e) if e.code() == Some("not-found") => tracing::warn!(job = job.job_id, "review not reported: {e}"),
             Err(TeamError::Offline { detail, .. }) => {
                 report.offline = Some(detail);
                 return Ok(());
             }
-            // The server no longer has the job (a database started over): nothing to report to.
-            Err(e) => tracing::warn!(job = job.job_id, "review not reported: {e}"),
+            // Refused (a login revoked, a role lowered): reported at a later sync.
+            Err(e) => return Err(Error::Team(e)),
         }
         project.team_job_reported(job.job_id, job.latest_decision)?;
     }

@@ -235,3 +235,25 @@ async fn review_progress_after_completion_is_shown_to_the_team(h: Harness) {
     assert_eq!(h.call(Method::POST, &path, Some(&ravi), Some(other)).await.0, StatusCode::NOT_FOUND, "another file");
 }
 story!(review_progress_after_completion_is_shown_to_the_team);
+
+async fn a_device_without_a_model_claims_subtitle_files_only(h: Harness) {
+    let admin = h.login(ADMIN.0, ADMIN.1).await;
+    let ravi = h.user("ravi", "reviewer").await;
+    let files = json!([
+        {"path": "a/talk.mp3", "hash": format!("{:064x}", 1)},
+        {"path": "a/talk.SRT", "hash": format!("{:064x}", 2)},
+        {"path": "b/talk.flac", "hash": format!("{:064x}", 3)},
+        {"path": "b/talk.vtt", "hash": format!("{:064x}", 4)},
+    ]);
+    h.call(Method::POST, "/v1/batches", Some(&admin), Some(json!({"name": "b", "files": files}))).await;
+    let claim = |only: bool| {
+        h.call(Method::POST, "/v1/jobs/claim", Some(&ravi), Some(json!({"device": "pc", "subtitles_only": only})))
+    };
+    let (_, first) = claim(true).await;
+    let (_, second) = claim(true).await;
+    assert_eq!((first["path"].as_str(), second["path"].as_str()), (Some("a/talk.SRT"), Some("b/talk.vtt")));
+    assert_eq!(claim(true).await.0, StatusCode::NO_CONTENT, "audio waits for a device with a model");
+    let (_, audio) = claim(false).await;
+    assert_eq!(audio["path"], "a/talk.mp3");
+}
+story!(a_device_without_a_model_claims_subtitle_files_only);
