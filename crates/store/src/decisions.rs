@@ -8,6 +8,7 @@ use shruti_core::lexicon::{Addition, Category};
 use crate::error::{Error, Result};
 use crate::flags::StoredSuggestion;
 use crate::project::Project;
+use crate::team::TeamContribution;
 
 /// What the expert decided about a flag. As JSON (the desktop app sends it so):
 /// `{"action": "accept", "suggestion": 0}`, `{"action": "replace", "text": "…"}`, ….
@@ -302,18 +303,27 @@ impl Project {
         .collect()
     }
 
-    /// Additions up to `exported` (already turned into team changes) whose decisions were undone
-    /// after decision `after`: what a team sync withdraws. Returns them with the latest decision
-    /// they were looked for up to, where the next look starts.
-    pub fn lexicon_withdrawals(&self, after: i64, exported: i64) -> Result<(i64, Vec<Addition>)> {
+    /// What exported additions (up to `exported`) whose decisions were undone after decision
+    /// `after` changed in the team library: what a team sync withdraws. Returns it with the
+    /// latest decision looked at, where the next look starts.
+    pub fn lexicon_withdrawals(&self, after: i64, exported: i64) -> Result<(i64, Vec<TeamContribution>)> {
         let upto: i64 = self.conn.query_row("SELECT COALESCE(MAX(id), 0) FROM decisions", [], |r| r.get(0))?;
         let mut stmt = self.conn.prepare(
-            "SELECT a.addition FROM lexicon_additions a JOIN decisions u ON u.undoes = a.decision_id
+            "SELECT c.entry_id, c.created, c.variants FROM lexicon_additions a
+             JOIN decisions u ON u.undoes = a.decision_id JOIN team_contributions c ON c.addition_id = a.id
              WHERE u.id > ?1 AND u.id <= ?2 AND a.id <= ?3 ORDER BY u.id",
         )?;
-        let rows = stmt.query_map([after, upto, exported], |r| r.get::<_, String>(0))?;
-        let additions = rows.map(|json| parse_addition(&json?)).collect::<Result<_>>()?;
-        Ok((upto, additions))
+        let rows = stmt.query_map([after, upto, exported], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?, r.get::<_, String>(2)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (entry_id, created, variants) = row?;
+            let variants = serde_json::from_str(&variants)
+                .map_err(|e| Error::Invalid(format!("stored team contribution {variants}: {e}")))?;
+            out.push(TeamContribution { entry_id, created, variants });
+        }
+        Ok((upto, out))
     }
 
     /// The lexicon additions in force (their decisions not undone), oldest first.

@@ -32,7 +32,7 @@ pub use media::{FoundFile, Media, MediaKind, Queued};
 pub use migrate::SCHEMA_VERSION;
 pub use project::{BatchLock, Project, DB_FILE, INDEX_DIR};
 pub use search::{Hit, SearchIndex};
-pub use team::{TeamConflict, TeamJob, TeamLink, TeamLocal, TeamWrite};
+pub use team::{TeamConflict, TeamContribution, TeamJob, TeamLink, TeamLocal, TeamWrite};
 pub use transcripts::{NewTranscript, Reflagged, Source, TranscriptInfo};
 pub use view::{SegmentView, WordView};
 

@@ -20,6 +20,15 @@ pub struct TeamLink {
     pub exported_undo: i64,
 }
 
+/// What one exported lexicon addition changed in the team library: the entry it created, or the
+/// variants it added to an entry the team had.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeamContribution {
+    pub entry_id: String,
+    pub created: bool,
+    pub variants: Vec<String>,
+}
+
 /// A team job recorded from this project whose review has gone on since it was reported.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TeamJob {
@@ -109,7 +118,8 @@ impl Project {
                 )));
             }
             tx.execute_batch(
-                "DELETE FROM team_link; DELETE FROM team_entries; DELETE FROM team_conflicts; DELETE FROM team_jobs;",
+                "DELETE FROM team_link; DELETE FROM team_entries; DELETE FROM team_conflicts; DELETE FROM team_jobs;
+                 DELETE FROM team_contributions;",
             )?;
             tx.execute("INSERT INTO team_link (id, server) VALUES (1, ?1)", [server])?;
             Project::audit(&tx, expert, "team-link", &serde_json::json!({ "server": server }))?;
@@ -207,6 +217,18 @@ impl Project {
         self.conn.execute(
             "UPDATE team_link SET exported_addition = max(exported_addition, ?1), exported_undo = max(exported_undo, ?2)",
             [addition, undo],
+        )?;
+        Ok(())
+    }
+
+    /// Records what lexicon addition `addition_id` changed in the team library (kept from the
+    /// first export that changed something: an export run again after a crash changes nothing).
+    pub fn team_contributed(&mut self, addition_id: i64, contribution: &TeamContribution) -> Result<()> {
+        let variants = serde_json::to_string(&contribution.variants).expect("strings serialise");
+        self.conn.execute(
+            "INSERT INTO team_contributions (addition_id, entry_id, created, variants) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (addition_id) DO NOTHING",
+            params![addition_id, contribution.entry_id, contribution.created, variants],
         )?;
         Ok(())
     }

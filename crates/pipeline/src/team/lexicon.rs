@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use shruti_core::lexicon::Addition;
 use shruti_core::Lexicon;
+use shruti_store::TeamContribution;
 use shruti_sync::{key, TeamEntry};
 
 /// Applies one lexicon addition to the team entries (by key), creating one where none has the
@@ -53,12 +54,24 @@ pub fn apply_addition(
     Some(entry)
 }
 
-/// Takes back an exported addition whose decision was undone: its variant leaves the team's
-/// entry; an entry it created is deleted (a teammate's edit meanwhile makes that a conflict,
-/// shown, not lost). None when the team has no such entry, or an addition still in force wants
-/// the same thing.
-pub fn withdraw(addition: &Addition, entries: &HashMap<String, TeamEntry>, in_force: &[Addition]) -> Option<TeamEntry> {
-    let wanted = |k: &str, variant: Option<&str>| {
+/// What `addition` changed, from the team entry before it (by the same key) to `after`: a new
+/// term's entry created, or the variants added. (A variant of a term only the bundled lexicon
+/// has creates the team's entry for it too; withdrawing that variant leaves the entry, which a
+/// teammate may have added to meanwhile.) None when it changed neither.
+pub fn contribution(addition: &Addition, before: Option<&TeamEntry>, after: &TeamEntry) -> Option<TeamContribution> {
+    let created = matches!(addition, Addition::Entry { .. }) && before.is_none_or(|b| b.id != after.id);
+    let variants: Vec<String> =
+        after.variants.iter().filter(|v| before.is_none_or(|b| !b.variants.contains(*v))).cloned().collect();
+    (created || !variants.is_empty()).then(|| TeamContribution { entry_id: after.id.clone(), created, variants })
+}
+
+/// Takes back what an exported addition whose decision was undone changed: an entry it created
+/// is deleted (a teammate's edit meanwhile makes that a conflict, shown, not lost); variants it
+/// added leave the entry. Nothing that an addition still in force wants goes. None when that
+/// leaves nothing to change.
+pub fn withdraw(contribution: &TeamContribution, entry: &TeamEntry, in_force: &[Addition]) -> Option<TeamEntry> {
+    let k = entry.key();
+    let wanted = |variant: Option<&str>| {
         in_force.iter().any(|a| match a {
             Addition::Variant { iast, variant: v } => key(iast) == k && variant == Some(v.as_str()),
             Addition::Entry { iast, variants, .. } => {
@@ -67,18 +80,18 @@ pub fn withdraw(addition: &Addition, entries: &HashMap<String, TeamEntry>, in_fo
             Addition::Amend { .. } => false,
         })
     };
-    match addition {
-        Addition::Variant { iast, variant } if !wanted(&key(iast), Some(variant)) => {
-            let mut entry = entries.get(&key(iast)).filter(|e| !e.deleted)?.clone();
-            entry.variants.remove(variant).then_some(entry)
-        }
-        Addition::Entry { iast, .. } if !wanted(&key(iast), None) => {
-            let mut entry = entries.get(&key(iast)).filter(|e| !e.deleted)?.clone();
-            entry.deleted = true;
-            Some(entry)
-        }
-        _ => None,
+    if entry.deleted || entry.id != contribution.entry_id {
+        return None;
     }
+    let mut changed = entry.clone();
+    if contribution.created && !wanted(None) {
+        changed.deleted = true;
+    } else {
+        for v in contribution.variants.iter().filter(|v| !wanted(Some(v))) {
+            changed.variants.remove(v);
+        }
+    }
+    (changed != *entry).then_some(changed)
 }
 
 /// The additions that give a lexicon the team's entries: variants (and changed Devanagari or
@@ -121,27 +134,46 @@ mod tests {
     }
 
     #[test]
-    fn an_undone_addition_is_withdrawn_unless_another_still_wants_it() {
-        let mut arjuna = TeamEntry::new("01J", "Arjuna", "अर्जुन", Category::Person);
-        arjuna.variants.extend(["Arduna".to_owned(), "Arjun".to_owned()]);
-        let entries = HashMap::from([(arjuna.key(), arjuna.clone())]);
+    fn an_undone_addition_withdraws_exactly_what_it_added() {
+        let mut team = TeamEntry::new("01J", "Arjuna", "अर्जुन", Category::Person);
+        team.variants.insert("Arjun".to_owned());
+        let mut after = team.clone();
+        after.variants.insert("Arduna".to_owned());
+        let arduna = variant("Arjuna", "Arduna");
+        // Added a variant to the team's entry: that variant is the contribution, no more.
+        let added = contribution(&arduna, Some(&team), &after).unwrap();
+        assert_eq!((added.created, added.variants.as_slice()), (false, ["Arduna".to_owned()].as_slice()));
+        assert_eq!(contribution(&arduna, Some(&after), &after), None, "a variant the team had adds nothing");
 
-        let withdrawn = withdraw(&variant("Arjuna", "Arduna"), &entries, &[variant("Arjuna", "Arjun")]).unwrap();
-        assert_eq!(withdrawn.variants.iter().collect::<Vec<_>>(), ["Arjun"]);
+        let withdrawn = withdraw(&added, &after, &[]).unwrap();
+        assert_eq!(withdrawn.variants.iter().collect::<Vec<_>>(), ["Arjun"], "a teammate's variant stays");
         assert!(!withdrawn.deleted);
-        // Another decision in force still teaches the same variant (the key folds diacritics).
-        assert_eq!(withdraw(&variant("Arjuna", "Arduna"), &entries, &[variant("arjuna", "Arduna")]), None);
-        // Nothing to take back: a variant the team never had, a term it does not have.
-        assert_eq!(withdraw(&variant("Arjuna", "Arujna"), &entries, &[]), None);
-        assert_eq!(withdraw(&variant("Bhīma", "Bima"), &entries, &[]), None);
+        // Another decision in force still teaches it (the key folds diacritics and case).
+        assert_eq!(withdraw(&added, &after, &[variant("arjuna", "Arduna")]), None);
+        // The entry was deleted or replaced meanwhile: nothing to take back.
+        assert_eq!(withdraw(&added, &TeamEntry { deleted: true, ..after.clone() }, &[]), None);
+        assert_eq!(withdraw(&added, &TeamEntry { id: "02K".into(), ..after.clone() }, &[]), None);
 
-        let created = Addition::Entry {
+        // A new term's entry: withdrawing deletes it, unless a decision in force wants the term;
+        // then only the variants that no one else wants go.
+        let entry = Addition::Entry {
             iast: "Arjuna".into(),
             deva: "अर्जुन".into(),
             category: Category::Person,
             variants: vec!["Arduna".into()],
         };
-        assert!(withdraw(&created, &entries, &[]).unwrap().deleted);
-        assert_eq!(withdraw(&created, &entries, std::slice::from_ref(&created)), None);
+        let created = contribution(&entry, None, &after).unwrap();
+        assert!(created.created);
+        assert!(withdraw(&created, &after, &[]).unwrap().deleted);
+        let kept = withdraw(&created, &after, std::slice::from_ref(&entry)).unwrap();
+        assert_eq!(
+            (kept.deleted, kept.variants.iter().map(String::as_str).collect::<Vec<_>>()),
+            (false, vec!["Arduna"])
+        );
+        // A variant of a term only the bundled lexicon has made the team's entry: the variant goes,
+        // the entry stays.
+        let overlay = contribution(&arduna, None, &after).unwrap();
+        assert!(!overlay.created);
+        assert!(!withdraw(&overlay, &after, &[]).unwrap().deleted);
     }
 }

@@ -13,7 +13,7 @@ use shruti_sync::{
 };
 
 use super::client::{TeamClient, TeamError};
-use super::lexicon::{apply_addition, withdraw};
+use super::lexicon::{apply_addition, contribution, withdraw};
 use super::parse;
 use crate::error::{Error, Result};
 
@@ -143,20 +143,26 @@ pub fn export_additions(project: &mut Project, lexicon: &Lexicon, expert: &str) 
         by_key.insert(entry.key(), (entry, row.base));
     }
     let mut changed = HashMap::new();
-    let steps = withdrawn.iter().map(|a| (a, true)).chain(additions.iter().map(|(_, a)| (a, false)));
-    for (addition, undone) in steps {
-        let entries: HashMap<String, TeamEntry> = by_key.iter().map(|(k, v)| (k.clone(), v.0.clone())).collect();
-        let entry = if undone {
-            withdraw(addition, &entries, &in_force)
-        } else {
-            apply_addition(addition, &entries, lexicon, super::ulid)
-        };
-        if let Some(entry) = entry {
-            // The base goes with the entry's id: a term deleted and made anew is two entries.
-            let base = by_key.get(&entry.key()).filter(|v| v.0.id == entry.id).and_then(|v| v.1.clone());
-            changed.insert(entry.id.clone(), (entry.clone(), base.clone()));
-            by_key.insert(entry.key(), (entry, base));
+    let mut keep = |by_key: &mut HashMap<String, (TeamEntry, Option<String>)>, entry: TeamEntry| {
+        // The base goes with the entry's id: a term deleted and made anew is two entries.
+        let base = by_key.get(&entry.key()).filter(|v| v.0.id == entry.id).and_then(|v| v.1.clone());
+        changed.insert(entry.id.clone(), (entry.clone(), base.clone()));
+        by_key.insert(entry.key(), (entry, base));
+    };
+    for taken in &withdrawn {
+        let entry = by_key.values().find(|(e, _)| e.id == taken.entry_id).map(|(e, _)| e.clone());
+        if let Some(entry) = entry.and_then(|e| withdraw(taken, &e, &in_force)) {
+            keep(&mut by_key, entry);
         }
+    }
+    for (id, addition) in &additions {
+        let entries: HashMap<String, TeamEntry> = by_key.iter().map(|(k, v)| (k.clone(), v.0.clone())).collect();
+        let Some(entry) = apply_addition(addition, &entries, lexicon, super::ulid) else { continue };
+        let before = entries.get(&entry.key()).filter(|e| !e.deleted);
+        if let Some(contributed) = contribution(addition, before, &entry) {
+            project.team_contributed(*id, &contributed)?;
+        }
+        keep(&mut by_key, entry);
     }
     for (id, (entry, base)) in &changed {
         project.team_edit(id, &json(entry), base.as_deref(), expert)?;
