@@ -27,6 +27,7 @@ pub struct RunningBatch {
 /// Sent as `batch-finished` when a batch ends, however it ends.
 #[derive(Debug, Clone, Serialize)]
 pub struct Finished {
+    /// Stopped by Pause or Cancel.
     pub cancelled: bool,
     pub error: Option<String>,
     /// A team batch's results: recorded on the server, failed, kept here as late.
@@ -133,7 +134,9 @@ fn run<R: Runtime>(
             }
         }
     };
-    let _ = app.emit("batch-finished", Finished { cancelled: cancel.is_cancelled(), error, team });
+    // A batch that failed cancels itself to stop its workers: that is not the user's stop.
+    let cancelled = cancel.is_cancelled() && error.is_none();
+    let _ = app.emit("batch-finished", Finished { cancelled, error, team });
 }
 
 /// Stops the batch: files in progress go back to the queue. Returns once it has stopped.
