@@ -221,13 +221,16 @@ impl Project {
         Ok(())
     }
 
-    /// Records what lexicon addition `addition_id` changed in the team library (kept from the
-    /// first export that changed something: an export run again after a crash changes nothing).
+    /// Records what lexicon addition `addition_id` changed in the team library. An export run
+    /// again after a crash before its edits were saved makes them anew (a new term gets a new
+    /// id): the latest record is the one that holds. Once they are saved, it changes nothing and
+    /// records nothing.
     pub fn team_contributed(&mut self, addition_id: i64, contribution: &TeamContribution) -> Result<()> {
         let variants = serde_json::to_string(&contribution.variants).expect("strings serialise");
         self.conn.execute(
             "INSERT INTO team_contributions (addition_id, entry_id, created, variants) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (addition_id) DO NOTHING",
+             ON CONFLICT (addition_id) DO UPDATE SET entry_id = excluded.entry_id, created = excluded.created,
+             variants = excluded.variants",
             params![addition_id, contribution.entry_id, contribution.created, variants],
         )?;
         Ok(())

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use reqwest::Method;
 use serde::Serialize;
 use shruti_core::Lexicon;
-use shruti_store::{FlagQuery, JobState, Project, StateFilter};
+use shruti_store::{FlagQuery, JobState, MediaKind, Project, StateFilter};
 use shruti_sync::{path_problem, Claim, Complete, DecisionSummary, Fail, HeldLease, JobResult, Lease};
 
 use super::client::{TeamClient, TeamError};
@@ -142,6 +142,10 @@ struct Feeder<'a> {
 impl Feeder<'_> {
     fn run(&mut self, cancel: &CancelToken, woken: &mpsc::Receiver<()>, nudge: &Nudge) -> Result<()> {
         let outcome = self.work(cancel, woken, nudge);
+        if outcome.is_err() {
+            // The workers stop before what they hold is given back, or they would go on with it.
+            cancel.cancel();
+        }
         // However it ends, nothing held is left leased for hours.
         if !self.held.is_empty() {
             self.give_back();
@@ -155,7 +159,9 @@ impl Feeder<'_> {
         let mut claim_error = None;
         while !cancel.is_cancelled() {
             self.settle()?;
-            if waiting && self.held.len() < self.capacity && Instant::now() >= next_claim {
+            // Results waiting for a server out of reach take no worker: they do not count.
+            let working = self.held.iter().filter(|h| !h.unsent).count();
+            if waiting && working < self.capacity && Instant::now() >= next_claim {
                 let claim = Claim {
                     device: self.team.device.clone(),
                     lease_secs: self.team.lease_secs,
@@ -229,6 +235,9 @@ impl Feeder<'_> {
             Some((format!("{}: the path is {problem}", lease.path), true))
         } else if !file.is_file() {
             Some((format!("{} is not under {} on {}", lease.path, self.team.root.display(), self.team.device), false))
+        } else if !self.transcribes && scan::media_kind(&file) == Some(MediaKind::Audio) {
+            // A server that ignores `subtitles_only` (an older one): no worker here would take it.
+            Some((format!("{}: {} has no speech model to transcribe it", lease.path, self.team.device), false))
         } else {
             match shruti_asr::models::sha256_file(&file) {
                 Err(e) => Some((format!("{}: {e}", file.display()), false)),
@@ -267,7 +276,9 @@ impl Feeder<'_> {
             } else if self.report(&lease, &job, false)? {
                 self.held.remove(i);
             } else {
+                // Kept alive while the result waits: a server failing some calls may take beats.
                 self.held[i].unsent = true;
+                self.beat(i);
                 i += 1;
             }
         }
@@ -308,8 +319,11 @@ impl Feeder<'_> {
             {
                 Ok(answer) => {
                     self.counts.recorded += 1;
-                    // Review goes on here; each sync reports how it stands.
-                    self.project.team_job_recorded(job, &lease.hash)?;
+                    // Review goes on here; each sync reports how it stands. The result is
+                    // recorded whatever happens to this note of it.
+                    if let Err(e) = self.project.team_job_recorded(job, &lease.hash) {
+                        tracing::warn!(job, "review progress will not be reported: {e}");
+                    }
                     let first = answer.and_then(|a| a["first"].as_bool()).unwrap_or(false);
                     (self.on_event)(TeamEvent::Recorded { job, path, first });
                     return Ok(true);
