@@ -242,11 +242,39 @@ impl Project {
         self.conn.execute(
             &format!(
                 "INSERT INTO team_jobs (job_id, hash, reported_decision) VALUES (?1, ?2, ({}))
-                 ON CONFLICT (job_id) DO NOTHING",
+                 ON CONFLICT (job_id) DO UPDATE SET unsent_lease = NULL, reported_decision = excluded.reported_decision",
                 latest_decision("?2")
             ),
             params![job_id, hash],
         )?;
+        Ok(())
+    }
+
+    /// Keeps the result of team job `job_id`, done here under `lease`, to send when the server
+    /// can be reached.
+    pub fn team_job_unsent(&mut self, job_id: i64, hash: &str, lease: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO team_jobs (job_id, hash, unsent_lease) VALUES (?1, ?2, ?3)
+             ON CONFLICT (job_id) DO UPDATE SET unsent_lease = excluded.unsent_lease",
+            params![job_id, hash, lease],
+        )?;
+        Ok(())
+    }
+
+    /// Results still to send: (job, hash, lease, media id).
+    pub fn team_jobs_unsent(&self) -> Result<Vec<(i64, String, String, i64)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT j.job_id, j.hash, j.unsent_lease, m.id FROM team_jobs j JOIN media m ON m.hash = j.hash
+             WHERE j.unsent_lease IS NOT NULL ORDER BY j.job_id",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Forgets a result the server will not take (its lease is gone: another machine has the
+    /// job); it stays in the project, as late.
+    pub fn team_job_dropped(&mut self, job_id: i64) -> Result<()> {
+        self.conn.execute("DELETE FROM team_jobs WHERE job_id = ?1 AND unsent_lease IS NOT NULL", [job_id])?;
         Ok(())
     }
 
@@ -255,7 +283,7 @@ impl Project {
         let mut stmt = self.conn.prepare(&format!(
             "SELECT job_id, hash, media_id, latest FROM
                (SELECT j.job_id, j.hash, m.id AS media_id, j.reported_decision, ({}) AS latest
-                FROM team_jobs j JOIN media m ON m.hash = j.hash)
+                FROM team_jobs j JOIN media m ON m.hash = j.hash WHERE j.unsent_lease IS NULL)
              WHERE latest > reported_decision ORDER BY job_id",
             latest_decision("j.hash")
         ))?;

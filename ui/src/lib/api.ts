@@ -163,13 +163,14 @@ export type TeamBatchEvent =
   | { event: "recorded"; job: number; path: string; first: boolean }
   | { event: "failed"; job: number; path: string; error: string }
   | { event: "late"; job: number; path: string; reason: string }
-  | { event: "released"; job: number; path: string };
+  | { event: "released"; job: number; path: string }
+  | { event: "unsent"; job: number; path: string; reason: string };
 
 export interface BatchFinished {
   cancelled: boolean;
   error: string | null;
   /// A team batch's results.
-  team: { recorded: number; failed: number; late: number } | null;
+  team: { recorded: number; failed: number; late: number; unsent: number } | null;
 }
 
 export interface LexiconEntry {
@@ -260,6 +261,10 @@ export interface SyncReport {
   pushed: number;
   conflicts: number;
   rejected: number;
+  /// Team jobs' results sent now (the server was out of reach when their batch ended).
+  results: number;
+  /// Of those, results the server no longer takes: kept here, as late.
+  late: number;
   /// Team jobs whose review progress was reported.
   reviews: number;
   waiting: number;

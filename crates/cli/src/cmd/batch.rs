@@ -221,17 +221,21 @@ fn team(
             TeamEvent::Failed { job, path, error } => eprintln!("job {job}: {path} failed: {error}"),
             TeamEvent::Late { job, path, reason } => eprintln!("job {job}: {path} kept here as late: {reason}"),
             TeamEvent::Released { job, path } => eprintln!("job {job}: {path} given back to the team"),
+            TeamEvent::Unsent { job, path, reason } => {
+                eprintln!("job {job}: {path} done; its result waits for `shruti sync run`: {reason}")
+            }
             TeamEvent::Local(_) => {}
         }
     })?;
     eprintln!(
-        "{} recorded, {} failed, {} late (project {})",
+        "{} recorded, {} failed, {} late, {} waiting for `shruti sync run` (project {})",
         counts.recorded,
         counts.failed,
         counts.late,
+        counts.unsent,
         project_dir.display()
     );
-    Ok(if counts.failed + counts.late > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
+    Ok(if counts.failed + counts.late + counts.unsent > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
 }
 
 /// Progress: JSON lines, or bars (all files, and each file being transcribed).

@@ -153,8 +153,17 @@ fn run(args: &ProjectArg, lexicon: Option<&Path>, step: Step) -> Result<ExitCode
     let mut report = team::Report::default();
     step(&mut project, &client, &base, &expert(&args.by), &mut report)?;
     eprintln!(
-        "pulled {}, merged {}, pushed {}, {} conflict(s), {} rejected, {} push(es) waiting, {} review(s) reported",
-        report.pulled, report.merged, report.pushed, report.conflicts, report.rejected, report.waiting, report.reviews
+        "pulled {}, merged {}, pushed {}, {} conflict(s), {} rejected, {} push(es) waiting, {} result(s) sent \
+         ({} late), {} review(s) reported",
+        report.pulled,
+        report.merged,
+        report.pushed,
+        report.conflicts,
+        report.rejected,
+        report.waiting,
+        report.results,
+        report.late,
+        report.reviews
     );
     if let Some(why) = &report.offline {
         eprintln!("offline: {why}");

@@ -303,6 +303,48 @@ fn review_after_a_team_job_is_done_reaches_the_team_at_the_next_sync() {
     assert!(stderr(&asha.ok(&["sync", "run"])).contains("0 review(s) reported"));
 }
 
+#[test]
+fn results_done_while_the_server_is_down_are_sent_at_the_next_sync() {
+    let dir = temp_dir("team-down");
+    let mut server = Server::start(&dir);
+    let drive = dir.join("drive");
+    talks(&drive, 300);
+    let lead = Client::new(&dir, "lead");
+    lead.ok(&["sync", "login", "--server", &server.url, "--user", "lead"]);
+    let upload = run(
+        &["sync", "upload", path_str(&drive), "--server", &server.url, "--name", "autumn"],
+        &[("SHRUTI_CREDENTIALS", path_str(&lead.credentials))],
+    );
+    assert!(upload.status.success(), "{}", stderr(&upload));
+    let asha = Client::new(&dir, "asha");
+    asha.ok(&["sync", "login", "--server", &server.url, "--user", "asha"]);
+    let mut batch = Command::new(env!("CARGO_BIN_EXE_shruti"))
+        .args(["batch", path_str(&drive), "--server", &server.url, "--project", path_str(&asha.project)])
+        .args(["--no-asr", "--json"])
+        .env("SHRUTI_CREDENTIALS", &asha.credentials)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // The server dies while asha's machine holds files: they are finished here all the same.
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(batch.stdout.take().unwrap()));
+    while !lines.next().expect("the batch goes on").unwrap().contains("\"event\":\"claimed\"") {}
+    server.kill();
+    let unsent = lines.map(Result::unwrap).filter(|l| l.contains("\"event\":\"unsent\"")).count();
+    assert!(!batch.wait().unwrap().success(), "the batch says the server went away");
+    assert!(unsent > 0, "asha held files when the server died");
+
+    // Back up: her next sync sends them, under the leases she still holds.
+    server.restart();
+    let synced = asha.ok(&["sync", "run"]);
+    assert!(stderr(&synced).contains(&format!("{unsent} result(s) sent (0 late)")), "{}", stderr(&synced));
+    let db = dir.join("team.db");
+    assert_eq!(server_count(&db, "SELECT COUNT(*) FROM jobs WHERE state = 'leased'"), 0);
+    let done = server_count(&db, "SELECT COUNT(*) FROM jobs WHERE state = 'done'");
+    assert_eq!(server_count(&db, "SELECT COUNT(*) FROM job_results"), done);
+    assert!(stderr(&asha.ok(&["sync", "run"])).contains("0 result(s) sent"), "sent once");
+}
+
 /// The team entries a client's project holds, as JSON.
 fn local_entries(c: &Client) -> String {
     let conn = rusqlite::Connection::open(c.project.join("shruti.db")).unwrap();

@@ -58,6 +58,13 @@ pub enum TeamEvent {
         job: i64,
         path: String,
     },
+    /// The server could not be reached when the batch ended: the result is sent at the next
+    /// sync (`shruti sync run`, the app's Sync now), while its lease may still hold.
+    Unsent {
+        job: i64,
+        path: String,
+        reason: String,
+    },
     /// The lease was lost before the result went: it is kept here, as late.
     Late {
         job: i64,
@@ -74,6 +81,8 @@ pub struct TeamCounts {
     pub recorded: usize,
     pub failed: usize,
     pub late: usize,
+    /// Results kept to send at the next sync (the server was out of reach).
+    pub unsent: usize,
 }
 
 /// Claims and processes team jobs until none is waiting or `cancel`. The claimed files go
@@ -314,25 +323,31 @@ impl Feeder<'_> {
             result: job_result(&self.project, job.media.id)?,
         };
         let (job, path) = (lease.job, lease.path.clone());
-        let reason =
-            match self.client.call::<serde_json::Value>(Method::POST, &format!("/v1/jobs/{job}/complete"), Some(&body))
-            {
-                Ok(answer) => {
-                    self.counts.recorded += 1;
-                    // Review goes on here; each sync reports how it stands. The result is
-                    // recorded whatever happens to this note of it.
-                    if let Err(e) = self.project.team_job_recorded(job, &lease.hash) {
-                        tracing::warn!(job, "review progress will not be reported: {e}");
-                    }
-                    let first = answer.and_then(|a| a["first"].as_bool()).unwrap_or(false);
-                    (self.on_event)(TeamEvent::Recorded { job, path, first });
-                    return Ok(true);
+        let url = format!("/v1/jobs/{job}/complete");
+        let reason = match self.client.call::<serde_json::Value>(Method::POST, &url, Some(&body)) {
+            Ok(answer) => {
+                self.counts.recorded += 1;
+                // Review goes on here; each sync reports how it stands. The result is recorded
+                // whatever happens to this note of it.
+                if let Err(e) = self.project.team_job_recorded(job, &lease.hash) {
+                    tracing::warn!(job, "review progress will not be reported: {e}");
                 }
-                Err(TeamError::Offline { .. }) if !last => return Ok(false),
-                Err(e) => e.to_string(),
-            };
+                let first = answer.and_then(|a| a["first"].as_bool()).unwrap_or(false);
+                (self.on_event)(TeamEvent::Recorded { job, path, first });
+                return Ok(true);
+            }
+            Err(TeamError::Offline { .. }) if !last => return Ok(false),
+            // The lease may well hold when the server is back: the next sync sends it.
+            Err(e @ TeamError::Offline { .. }) => {
+                self.project.team_job_unsent(job, &lease.hash, &lease.lease)?;
+                self.counts.unsent += 1;
+                (self.on_event)(TeamEvent::Unsent { job, path, reason: e.to_string() });
+                return Ok(true);
+            }
+            Err(e) => e.to_string(),
+        };
         self.counts.late += 1;
-        self.project.note("team", "team-late", &serde_json::json!({ "job": job, "path": path, "reason": reason }))?;
+        keep_late(&self.project, job, &path, &reason)?;
         (self.on_event)(TeamEvent::Late { job, path, reason });
         Ok(true)
     }
@@ -348,6 +363,13 @@ impl Feeder<'_> {
         }
         (self.on_event)(TeamEvent::Failed { job: lease.job, path: lease.path.clone(), error });
     }
+}
+
+/// Notes in the project that job `job`'s result (for `file`) stays here: the server will not
+/// take it.
+pub(super) fn keep_late(project: &Project, job: i64, file: &str, reason: &str) -> Result<()> {
+    project.note("team", "team-late", &serde_json::json!({ "job": job, "path": file, "reason": reason }))?;
+    Ok(())
 }
 
 /// The flags of a file by kind, how many wait for review, and the decisions made so far.

@@ -9,7 +9,8 @@ use serde::Serialize;
 use shruti_core::Lexicon;
 use shruti_store::{Project, TeamLocal, TeamWrite};
 use shruti_sync::{
-    on_pulled, on_pushed, Apply, Change, Changes, EntryRow, Local, LocalState, Push, Pushed, Review, TeamEntry,
+    on_pulled, on_pushed, Apply, Change, Changes, Complete, EntryRow, Local, LocalState, Push, Pushed, Review,
+    TeamEntry,
 };
 
 use super::client::{TeamClient, TeamError};
@@ -30,6 +31,10 @@ pub struct Report {
     pub pushed: usize,
     pub conflicts: usize,
     pub rejected: usize,
+    /// Team jobs' results sent now (kept when the server was out of reach).
+    pub results: usize,
+    /// Of those, results the server no longer takes (their leases ran out): kept here, as late.
+    pub late: usize,
     /// Team jobs whose review progress was reported.
     pub reviews: usize,
     /// Pushes still waiting for the server (it could not be reached).
@@ -183,7 +188,35 @@ pub fn push(project: &mut Project, client: &TeamClient, expert: &str, report: &m
         push_entries(project, client, expert, &dirty, report)?;
     }
     if report.offline.is_none() {
+        send_results(project, client, report)?;
+    }
+    if report.offline.is_none() {
         report_reviews(project, client, report)?;
+    }
+    Ok(())
+}
+
+/// Sends the results of team jobs done here that the server could not take when their batch
+/// ended.
+fn send_results(project: &mut Project, client: &TeamClient, report: &mut Report) -> Result<()> {
+    for (job, hash, lease, media_id) in project.team_jobs_unsent()? {
+        let body = Complete { lease, hash: hash.clone(), result: super::queue::job_result(project, media_id)? };
+        match client.call::<serde_json::Value>(Method::POST, &format!("/v1/jobs/{job}/complete"), Some(&body)) {
+            Ok(_) => {
+                report.results += 1;
+                project.team_job_recorded(job, &hash)?;
+            }
+            Err(e) if e.code() == Some("lease-lost") => {
+                report.late += 1;
+                super::queue::keep_late(project, job, &hash, &e.to_string())?;
+                project.team_job_dropped(job)?;
+            }
+            Err(TeamError::Offline { detail, .. }) => {
+                report.offline = Some(detail);
+                return Ok(());
+            }
+            Err(e) => return Err(Error::Team(e)),
+        }
     }
     Ok(())
 }
