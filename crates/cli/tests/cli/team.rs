@@ -218,29 +218,11 @@ fn a_decision_undone_after_it_reached_the_team_is_withdrawn_there_too() {
 
 #[test]
 fn a_team_batch_stopped_with_ctrl_c_gives_its_files_back_at_once() {
-    let dir = temp_dir("team-stop");
-    let server = Server::start(&dir);
-    let drive = dir.join("drive");
-    talks(&drive, 300);
-    let lead = Client::new(&dir, "lead");
-    lead.ok(&["sync", "login", "--server", &server.url, "--user", "lead"]);
-    let upload = run(
-        &["sync", "upload", path_str(&drive), "--server", &server.url, "--name", "autumn"],
-        &[("SHRUTI_CREDENTIALS", path_str(&lead.credentials))],
-    );
-    assert!(upload.status.success(), "{}", stderr(&upload));
-    let asha = Client::new(&dir, "asha");
-    asha.ok(&["sync", "login", "--server", &server.url, "--user", "asha"]);
-    let mut batch = Command::new(env!("CARGO_BIN_EXE_shruti"))
-        .args(["batch", path_str(&drive), "--server", &server.url, "--project", path_str(&asha.project)])
-        .args(["--no-asr", "--json"])
-        .env("SHRUTI_CREDENTIALS", &asha.credentials)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(batch.stdout.take().unwrap()));
-    while !lines.next().expect("the batch goes on").unwrap().contains("\"event\":\"claimed\"") {}
+    let team = Team::start("team-stop", 300);
+    let asha = team.member("asha");
+    let mut batch = team.batch(&asha, &[]);
+    let mut lines = events(&mut batch);
+    until(&mut lines, "claimed", 1);
     let interrupted = Command::new("kill").args(["-INT", &batch.id().to_string()]).status().unwrap();
     assert!(interrupted.success());
     let released = lines.map(Result::unwrap).filter(|l| l.contains("\"event\":\"released\"")).count();
@@ -248,7 +230,7 @@ fn a_team_batch_stopped_with_ctrl_c_gives_its_files_back_at_once() {
 
     // Nothing is left leased until its lease runs out: what asha held and had not finished is
     // queued again, its claim not counted, and the rest is recorded.
-    let db = dir.join("team.db");
+    let db = team.db();
     assert_eq!(server_count(&db, "SELECT COUNT(*) FROM jobs WHERE state = 'leased'"), 0);
     let queued = server_count(&db, "SELECT COUNT(*) FROM jobs WHERE state = 'queued'");
     assert!(released as i64 <= queued, "{released} given back, {queued} queued");
@@ -259,21 +241,12 @@ fn a_team_batch_stopped_with_ctrl_c_gives_its_files_back_at_once() {
 
 #[test]
 fn review_after_a_team_job_is_done_reaches_the_team_at_the_next_sync() {
-    let dir = temp_dir("team-review");
-    let server = Server::start(&dir);
-    let drive = dir.join("drive");
-    talks(&drive, 3);
-    let lead = Client::new(&dir, "lead");
-    lead.ok(&["sync", "login", "--server", &server.url, "--user", "lead"]);
-    let upload = run(
-        &["sync", "upload", path_str(&drive), "--server", &server.url, "--name", "autumn"],
-        &[("SHRUTI_CREDENTIALS", path_str(&lead.credentials))],
-    );
-    assert!(upload.status.success(), "{}", stderr(&upload));
-    let asha = Client::new(&dir, "asha");
-    asha.ok(&["sync", "login", "--server", &server.url, "--user", "asha"]);
-    asha.ok(&["batch", path_str(&drive), "--server", &server.url, "--project", path_str(&asha.project), "--no-asr"]);
-    let db = dir.join("team.db");
+    let team = Team::start("team-review", 3);
+    let (server, lead) = (&team.server, &team.lead);
+    let asha = team.member("asha");
+    let out = team.batch(&asha, &[]).wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", stdout(&out));
+    let db = team.db();
     let decided = "SELECT COUNT(*) FROM job_reviews WHERE result LIKE '%\"decisions\":[{%'";
     assert_eq!(server_count(&db, "SELECT COUNT(*) FROM job_reviews"), 0, "nothing reviewed yet");
 
@@ -305,44 +278,92 @@ fn review_after_a_team_job_is_done_reaches_the_team_at_the_next_sync() {
 
 #[test]
 fn results_done_while_the_server_is_down_are_sent_at_the_next_sync() {
-    let dir = temp_dir("team-down");
-    let mut server = Server::start(&dir);
-    let drive = dir.join("drive");
-    talks(&drive, 300);
-    let lead = Client::new(&dir, "lead");
-    lead.ok(&["sync", "login", "--server", &server.url, "--user", "lead"]);
-    let upload = run(
-        &["sync", "upload", path_str(&drive), "--server", &server.url, "--name", "autumn"],
-        &[("SHRUTI_CREDENTIALS", path_str(&lead.credentials))],
-    );
-    assert!(upload.status.success(), "{}", stderr(&upload));
-    let asha = Client::new(&dir, "asha");
-    asha.ok(&["sync", "login", "--server", &server.url, "--user", "asha"]);
-    let mut batch = Command::new(env!("CARGO_BIN_EXE_shruti"))
-        .args(["batch", path_str(&drive), "--server", &server.url, "--project", path_str(&asha.project)])
-        .args(["--no-asr", "--json"])
-        .env("SHRUTI_CREDENTIALS", &asha.credentials)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut team = Team::start("team-down", 300);
+    let asha = team.member("asha");
+    let mut batch = team.batch(&asha, &[]);
     // The server dies while asha's machine holds files: they are finished here all the same.
-    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(batch.stdout.take().unwrap()));
-    while !lines.next().expect("the batch goes on").unwrap().contains("\"event\":\"claimed\"") {}
-    server.kill();
+    let mut lines = events(&mut batch);
+    until(&mut lines, "claimed", 1);
+    team.server.kill();
     let unsent = lines.map(Result::unwrap).filter(|l| l.contains("\"event\":\"unsent\"")).count();
     assert!(!batch.wait().unwrap().success(), "the batch says the server went away");
     assert!(unsent > 0, "asha held files when the server died");
 
     // Back up: her next sync sends them, under the leases she still holds.
-    server.restart();
+    team.server.restart();
     let synced = asha.ok(&["sync", "run"]);
     assert!(stderr(&synced).contains(&format!("{unsent} result(s) sent (0 late)")), "{}", stderr(&synced));
-    let db = dir.join("team.db");
+    let db = team.db();
     assert_eq!(server_count(&db, "SELECT COUNT(*) FROM jobs WHERE state = 'leased'"), 0);
     let done = server_count(&db, "SELECT COUNT(*) FROM jobs WHERE state = 'done'");
     assert_eq!(server_count(&db, "SELECT COUNT(*) FROM job_results"), done);
     assert!(stderr(&asha.ok(&["sync", "run"])).contains("0 result(s) sent"), "sent once");
+}
+
+/// A team server whose lead has uploaded `n` talks from a shared drive as one batch.
+struct Team {
+    dir: PathBuf,
+    server: Server,
+    drive: PathBuf,
+    lead: Client,
+}
+
+impl Team {
+    fn start(name: &str, n: usize) -> Team {
+        let dir = temp_dir(name);
+        let server = Server::start(&dir);
+        let drive = dir.join("drive");
+        talks(&drive, n);
+        let lead = Client::new(&dir, "lead");
+        lead.ok(&["sync", "login", "--server", &server.url, "--user", "lead"]);
+        let upload = run(
+            &["sync", "upload", path_str(&drive), "--server", &server.url, "--name", "autumn"],
+            &[("SHRUTI_CREDENTIALS", path_str(&lead.credentials))],
+        );
+        assert!(upload.status.success(), "{}", stderr(&upload));
+        assert!(stderr(&upload).contains(&format!("{n} file(s) queued")), "{}", stderr(&upload));
+        Team { dir, server, drive, lead }
+    }
+
+    /// A member's machine, logged in.
+    fn member(&self, user: &'static str) -> Client {
+        let c = Client::new(&self.dir, user);
+        c.ok(&["sync", "login", "--server", &self.server.url, "--user", user]);
+        c
+    }
+
+    /// `shruti batch --server` on `c`'s machine (no model), its events as JSON lines on stdout.
+    fn batch(&self, c: &Client, args: &[&str]) -> Child {
+        Command::new(env!("CARGO_BIN_EXE_shruti"))
+            .args(["batch", path_str(&self.drive), "--server", &self.server.url])
+            .args(["--project", path_str(&c.project), "--no-asr", "--json"])
+            .args(args)
+            .env("SHRUTI_CREDENTIALS", &c.credentials)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    }
+
+    /// The server's SQLite file.
+    fn db(&self) -> PathBuf {
+        self.dir.join("team.db")
+    }
+}
+
+type Events = std::io::Lines<std::io::BufReader<std::process::ChildStdout>>;
+
+fn events(batch: &mut Child) -> Events {
+    std::io::BufRead::lines(std::io::BufReader::new(batch.stdout.take().unwrap()))
+}
+
+/// Reads events until the `n`th of kind `event`.
+fn until(lines: &mut Events, event: &str, n: usize) {
+    let mut seen = 0;
+    while seen < n {
+        let line = lines.next().expect("the batch goes on").unwrap();
+        seen += usize::from(line.contains(&format!("\"event\":\"{event}\"")));
+    }
 }
 
 /// The team entries a client's project holds, as JSON.
@@ -386,44 +407,15 @@ fn server_exec(db: &Path, sql: &str) {
 
 #[test]
 fn a_team_batch_split_between_two_clients_records_each_file_once_after_a_kill() {
-    let dir = temp_dir("team-batch");
-    let server = Server::start(&dir);
-    let drive = dir.join("drive");
-    talks(&drive, 100);
-    let lead = Client::new(&dir, "lead");
-    lead.ok(&["sync", "login", "--server", &server.url, "--user", "lead"]);
-    let upload = run(
-        &["sync", "upload", path_str(&drive), "--server", &server.url, "--name", "autumn"],
-        &[("SHRUTI_CREDENTIALS", path_str(&lead.credentials))],
-    );
-    assert!(upload.status.success(), "{}", stderr(&upload));
-    assert!(stderr(&upload).contains("100 file(s) queued"), "{}", stderr(&upload));
-
-    let asha = Client::new(&dir, "asha");
-    let ravi = Client::new(&dir, "ravi");
-    for c in [&asha, &ravi] {
-        c.ok(&["sync", "login", "--server", &server.url, "--user", c.user]);
-    }
-    let team_batch = |c: &Client| {
-        let args = ["batch", path_str(&drive), "--server", &server.url, "--project", path_str(&c.project), "--no-asr"];
-        Command::new(env!("CARGO_BIN_EXE_shruti"))
-            .args(args)
-            .args(["--lease-secs", "60", "--machine", c.user, "--json"])
-            .env("SHRUTI_CREDENTIALS", &c.credentials)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap()
-    };
+    let team = Team::start("team-batch", 100);
+    let (asha, ravi) = (team.member("asha"), team.member("ravi"));
+    let team_batch = |c: &Client| team.batch(c, &["--lease-secs", "60", "--machine", c.user]);
     // Asha's machine dies mid-job (just after its fifth claim) while Ravi's works on.
     let mut asha_run = team_batch(&asha);
     let ravi_run = team_batch(&ravi);
-    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(asha_run.stdout.take().unwrap()));
-    let mut claims = 0;
-    while claims < 5 {
-        let line = lines.next().expect("asha's batch goes on").unwrap();
-        claims += usize::from(line.contains("\"event\":\"claimed\""));
-    }
+    // Her output stays open until the kill: a closed pipe would end her batch another way.
+    let mut asha_events = events(&mut asha_run);
+    until(&mut asha_events, "claimed", 5);
     asha_run.kill().unwrap();
     asha_run.wait().unwrap();
     let ravi_out = ravi_run.wait_with_output().unwrap();
@@ -431,7 +423,7 @@ fn a_team_batch_split_between_two_clients_records_each_file_once_after_a_kill() 
 
     // Her lease runs out (time passes: the test moves it), the reaper requeues the job, its
     // backoff passes, and Ravi picks it up.
-    let db = dir.join("team.db");
+    let db = team.db();
     let stranded = server_count(&db, "SELECT COUNT(*) FROM jobs WHERE state = 'leased'");
     server_exec(&db, "UPDATE jobs SET lease_expires_at = 1 WHERE state = 'leased'");
     let started = Instant::now();
