@@ -142,35 +142,38 @@ pub fn export_additions(project: &mut Project, lexicon: &Lexicon, expert: &str) 
     let (undo_mark, withdrawn) = project.lexicon_withdrawals(link.exported_undo, link.exported_addition)?;
     let additions = project.lexicon_additions_after(link.exported_addition)?;
     let in_force = if withdrawn.is_empty() { Vec::new() } else { project.lexicon_additions()? };
-    let mut by_key: HashMap<String, (TeamEntry, Option<String>)> = HashMap::new();
+    // The entries by key as the additions change them, and each one's last-synced copy by id
+    // (a term deleted and made anew is two entries; the new one has none).
+    let mut entries: HashMap<String, TeamEntry> = HashMap::new();
+    let mut bases: HashMap<String, String> = HashMap::new();
     for row in project.team_locals(None)? {
         let entry: TeamEntry = parse("entry", &row.entry)?;
-        by_key.insert(entry.key(), (entry, row.base));
+        if let Some(base) = row.base {
+            bases.insert(entry.id.clone(), base);
+        }
+        entries.insert(entry.key(), entry);
     }
-    let mut changed = HashMap::new();
-    let mut keep = |by_key: &mut HashMap<String, (TeamEntry, Option<String>)>, entry: TeamEntry| {
-        // The base goes with the entry's id: a term deleted and made anew is two entries.
-        let base = by_key.get(&entry.key()).filter(|v| v.0.id == entry.id).and_then(|v| v.1.clone());
-        changed.insert(entry.id.clone(), (entry.clone(), base.clone()));
-        by_key.insert(entry.key(), (entry, base));
+    let mut changed: HashMap<String, TeamEntry> = HashMap::new();
+    let mut keep = |entries: &mut HashMap<String, TeamEntry>, entry: TeamEntry| {
+        changed.insert(entry.id.clone(), entry.clone());
+        entries.insert(entry.key(), entry);
     };
     for taken in &withdrawn {
-        let entry = by_key.values().find(|(e, _)| e.id == taken.entry_id).map(|(e, _)| e.clone());
-        if let Some(entry) = entry.and_then(|e| withdraw(taken, &e, &in_force)) {
-            keep(&mut by_key, entry);
+        let entry = entries.values().find(|e| e.id == taken.entry_id);
+        if let Some(entry) = entry.and_then(|e| withdraw(taken, e, &in_force)) {
+            keep(&mut entries, entry);
         }
     }
     for (id, addition) in &additions {
-        let entries: HashMap<String, TeamEntry> = by_key.iter().map(|(k, v)| (k.clone(), v.0.clone())).collect();
         let Some(entry) = apply_addition(addition, &entries, lexicon, super::ulid) else { continue };
         let before = entries.get(&entry.key()).filter(|e| !e.deleted);
         if let Some(contributed) = contribution(addition, before, &entry) {
             project.team_contributed(*id, &contributed)?;
         }
-        keep(&mut by_key, entry);
+        keep(&mut entries, entry);
     }
-    for (id, (entry, base)) in &changed {
-        project.team_edit(id, &json(entry), base.as_deref(), expert)?;
+    for (id, entry) in &changed {
+        project.team_edit(id, &json(entry), bases.get(id).map(String::as_str), expert)?;
     }
     project.team_exported(additions.last().map_or(0, |a| a.0), undo_mark)?;
     Ok(changed.len())
