@@ -170,7 +170,8 @@ impl Feeder<'_> {
             self.settle()?;
             // Results waiting for a server out of reach take no worker: they do not count.
             let working = self.held.iter().filter(|h| !h.unsent).count();
-            if waiting && working < self.capacity && Instant::now() >= next_claim {
+            // With nothing left to work on, ask now rather than at the next look.
+            if waiting && working < self.capacity && (working == 0 || Instant::now() >= next_claim) {
                 let claim = Claim {
                     device: self.team.device.clone(),
                     lease_secs: self.team.lease_secs,
