@@ -6,7 +6,11 @@
 # silence between them, so that silence skipping in the recogniser can be exercised. The result is
 # a 16 kHz, mono, 16-bit FLAC.
 #
-# Usage: scripts/gen-golden-audio.sh [NAME ...]     (default: every golden/audio/*.speak.txt)
+# Usage: scripts/gen-golden-audio.sh [NAME ...]     (default: every DIR/*.speak.txt)
+#
+# VOICE is an espeak-ng voice (en-us), or festival:NAME for a Festival voice
+# (festival:cmu_us_slt_arctic_hts, festival:kal_diphone; SPEED is then ignored). DIR is the folder
+# of clips (golden/audio). scripts/gen-term-audio.sh uses both for the term clips.
 #
 # The FLACs are committed, so the tests never depend on the local espeak-ng version; rerun this
 # only after editing a .speak.txt, and listen to the result.
@@ -18,15 +22,17 @@ VOICE="${VOICE:-en-us}"  # espeak-ng voice
 SPEED="${SPEED:-150}"    # words per minute
 GAP="${GAP:-2.5}"        # seconds of silence between paragraphs
 RATE=16000
-DIR=golden/audio
+DIR="${DIR:-golden/audio}"
 
 missing=()
-for tool in espeak-ng sox; do
+synth=espeak-ng
+case "$VOICE" in festival:*) synth=text2wave ;; esac
+for tool in "$synth" sox; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 if ((${#missing[@]})); then
     echo "error: missing tool(s): ${missing[*]}" >&2
-    echo "       install them with: sudo apt-get install espeak-ng sox" >&2
+    echo "       install them with: sudo apt-get install espeak-ng sox (Festival voices: festival festvox-kallpc16k festvox-us-slt-hts)" >&2
     exit 1
 fi
 if ! sox -h 2>/dev/null | grep -qw flac; then
@@ -79,7 +85,10 @@ for speak in "${inputs[@]}"; do
     for txt in "$tmp"/para-*.txt; do
         raw="${txt%.txt}.raw.wav"
         wav="${txt%.txt}.wav"
-        espeak-ng -v "$VOICE" -s "$SPEED" -w "$raw" -f "$txt"
+        case "$VOICE" in
+            festival:*) text2wave -eval "(voice_${VOICE#festival:})" -o "$raw" "$txt" ;;
+            *) espeak-ng -v "$VOICE" -s "$SPEED" -w "$raw" -f "$txt" ;;
+        esac
         sox -R "$raw" -r "$RATE" -c 1 -b 16 "$wav" rate -v
         if ((${#parts[@]})); then parts+=("$tmp/gap.wav"); fi
         parts+=("$wav")
