@@ -13,6 +13,7 @@ use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextPar
 use crate::audio::{AudioError, AudioStream, SAMPLE_RATE};
 use crate::chunk::{Chunk, Chunker, ChunkerConfig, TimeMap};
 use crate::device::{self, Device, DeviceChoice};
+use crate::rescore::{self, Decoded, Terms, Verifier, Vocab};
 use crate::words::{self, Token};
 
 /// What can stop a transcription.
@@ -107,6 +108,14 @@ pub struct Options {
     /// can break timestamps and cause repetition.
     pub initial_prompt: Option<String>,
     pub chunks: ChunkerConfig,
+    /// Re-score the doubtful spans it chooses against the audio (see [`crate::rescore`]).
+    pub rescore: Option<Arc<dyn Verifier>>,
+}
+
+impl std::fmt::Debug for dyn Verifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Verifier")
+    }
 }
 
 impl Default for Options {
@@ -119,6 +128,7 @@ impl Default for Options {
             no_speech_threshold: 0.6,
             initial_prompt: None,
             chunks: ChunkerConfig::default(),
+            rescore: None,
         }
     }
 }
@@ -160,7 +170,8 @@ pub fn transcribe(
     let mut state =
         model.ctx.create_state().map_err(|e| AsrError::Model { path: path.to_path_buf(), detail: e.to_string() })?;
     let events: Rc<RefCell<dyn FnMut(Event)>> = Rc::new(RefCell::new(on_event));
-    let job = Job { model, path, options, cancel, events: Rc::clone(&events), total_ms };
+    let terms = options.rescore.as_ref().map(|v| Terms::new(&model.ctx, v.terms()));
+    let job = Job { model, path, options, cancel, events: Rc::clone(&events), total_ms, terms: terms.as_ref() };
     let mut chunker = Chunker::new(options.chunks.clone());
     let mut transcript = Transcript::default();
     while let Some(chunk) = chunker.next(&mut stream)? {
@@ -192,6 +203,8 @@ struct Job<'a> {
     cancel: &'a CancelToken,
     events: Rc<RefCell<dyn FnMut(Event)>>,
     total_ms: Option<u64>,
+    /// The terms to search by sound, when re-scoring.
+    terms: Option<&'a Terms>,
 }
 
 fn run_chunk(job: &Job<'_>, state: &mut WhisperState, chunk: &Chunk) -> Result<Vec<Segment>, AsrError> {
@@ -258,17 +271,34 @@ fn run_chunk(job: &Job<'_>, state: &mut WhisperState, chunk: &Chunk) -> Result<V
         let at_ms = chunk.source_start * 1000 / u64::from(SAMPLE_RATE);
         return Err(AsrError::Whisper { path: job.path.to_path_buf(), at_ms, detail: e.to_string() });
     }
-    Ok(segments(job.model, state, &map, chunk_ms))
+    let mut decoded = segments(job.model, state, &map, chunk_ms);
+    if let (Some(verifier), Some(terms)) = (&options.rescore, job.terms) {
+        let ctx = &job.model.ctx;
+        let mut prompt = vec![ctx.token_sot()];
+        if job.model.multilingual {
+            prompt.extend([ctx.token_lang(state.full_lang_id_from_state()), ctx.token_transcribe()]);
+        }
+        prompt.push(ctx.token_not());
+        let vocab = Vocab { prompt, eot: ctx.token_eot() };
+        rescore::chunk(ctx, state, &vocab, terms, &mut decoded, verifier.as_ref(), options.threads.max(1)).map_err(
+            |e| {
+                let at_ms = chunk.source_start * 1000 / u64::from(SAMPLE_RATE);
+                AsrError::Whisper { path: job.path.to_path_buf(), at_ms, detail: format!("re-scoring: {e}") }
+            },
+        )?;
+    }
+    Ok(decoded.into_iter().map(|d| d.segment).collect())
 }
 
-/// The chunk's segments with their words, in source time.
-fn segments(model: &Model, state: &WhisperState, map: &TimeMap, chunk_ms: u64) -> Vec<Segment> {
+/// The chunk's segments with their words (in source time) and text tokens.
+fn segments(model: &Model, state: &WhisperState, map: &TimeMap, chunk_ms: u64) -> Vec<Decoded> {
     let first_special = model.ctx.token_eot();
     let mut out = Vec::new();
     for segment in state.as_iter() {
         let seg_start = cs_to_ms(segment.start_timestamp());
         let seg_end = cs_to_ms(segment.end_timestamp()).min(chunk_ms);
         let mut tokens = Vec::new();
+        let mut ids = Vec::new();
         for i in 0..segment.n_tokens() {
             let Some(token) = segment.get_token(i) else { continue };
             if token.token_id() >= first_special {
@@ -276,6 +306,7 @@ fn segments(model: &Model, state: &WhisperState, map: &TimeMap, chunk_ms: u64) -
             }
             let data = token.token_data();
             let Ok(bytes) = token.to_bytes() else { continue };
+            ids.push((token.token_id(), bytes));
             tokens.push(Token {
                 bytes: bytes.to_vec(),
                 probability: data.p,
@@ -294,9 +325,10 @@ fn segments(model: &Model, state: &WhisperState, map: &TimeMap, chunk_ms: u64) -
         let text = words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ");
         let start_ms = map.source_ms(seg_start).min(words[0].start_ms);
         let end_ms = map.source_end_ms(seg_end).max(words[words.len() - 1].end_ms);
-        let mut seg = Segment::new(start_ms, end_ms, text);
-        seg.words = Some(words);
-        out.push(seg);
+        let tokens = rescore::token_spans(&ids, &text);
+        let mut segment = Segment::new(start_ms, end_ms, text);
+        segment.words = Some(words);
+        out.push(Decoded { segment, start_ms: seg_start, end_ms: seg_end, tokens });
     }
     out
 }

@@ -149,3 +149,24 @@ fn the_importer_output_loads_and_transcribes_as_q8_0() {
     local.remove("tiny.en-q8_0").unwrap();
     assert!(local.list().unwrap().is_empty() && !dir.path().join(entry.file).exists());
 }
+
+#[test]
+fn rescoring_weighs_doubtful_spans_against_the_audio_and_leaves_the_text() {
+    let _turn = turn();
+    let model = Model::load(&model_path(), DeviceChoice::Cpu, false).unwrap();
+    let audio = golden("gita_karma_yoga.flac");
+    let plain = transcribe(&model, &audio, &options(), &CancelToken::default(), |_| {}).unwrap();
+    let engine = Arc::new(shruti_core::Engine::builder().build());
+    let rescoring = Options { rescore: Some(engine as Arc<dyn shruti_asr::Verifier>), ..options() };
+    let heard = transcribe(&model, &audio, &rescoring, &CancelToken::default(), |_| {}).unwrap();
+    let texts = |t: &shruti_core::Transcript| t.segments.iter().map(|s| s.text.clone()).collect::<Vec<_>>();
+    assert_eq!(texts(&heard), texts(&plain), "re-scoring reads, it does not rewrite");
+    let spans: Vec<_> = heard.segments.iter().flat_map(|s| s.heard.iter().map(move |h| (s, h))).collect();
+    assert!(!spans.is_empty(), "a term-dense lecture has doubtful spans");
+    for (segment, h) in spans {
+        assert!(segment.text.get(h.start..h.end).is_some_and(|t| !t.is_empty()), "{h:?} in {:?}", segment.text);
+        assert!(h.written.is_finite() && h.written <= 0.0, "{h:?}");
+        assert!(h.candidates.windows(2).all(|w| w[0].score >= w[1].score), "best first: {h:?}");
+        assert!(h.candidates.iter().all(|c| c.score.is_finite() && c.score <= 0.0), "{h:?}");
+    }
+}

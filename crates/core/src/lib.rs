@@ -30,7 +30,7 @@ pub use english::EnglishWords;
 pub use error::{Error, Result, Warning};
 pub use lexicon::Lexicon;
 pub use report::{Analysis, Correction, Flag, FlagKind, Reason, Suggestion, SuggestionSource, VerseMatch};
-pub use transcript::{Segment, Transcript, Word};
+pub use transcript::{Heard, HeardCandidate, Probe, ProbeCandidate, Segment, Transcript, Word};
 pub use verse::{VerseCorpus, VerseIndex};
 
 pub mod engine;
@@ -38,6 +38,7 @@ mod english;
 mod error;
 pub mod lexicon;
 pub mod metrics;
+pub mod occurrences;
 mod report;
 pub mod subtitle;
 mod transcript;

@@ -89,7 +89,7 @@ pub(crate) fn edit_distance<T: PartialEq>(a: &[T], b: &[T]) -> usize {
 
 /// For each word of `a`, the index of the word of `b` it aligns with (a substitution or a match),
 /// by a minimum-edit alignment.
-fn align(a: &[String], b: &[String]) -> Vec<Option<usize>> {
+pub(crate) fn align(a: &[String], b: &[String]) -> Vec<Option<usize>> {
     let (n, m) = (a.len(), b.len());
     let mut d = vec![vec![0usize; m + 1]; n + 1];
     for (i, row) in d.iter_mut().enumerate() {

@@ -46,6 +46,16 @@ pub enum Reason {
         /// How Sanskrit-like, 0..=1.
         score: f32,
     },
+    /// The audio was re-scored: the decoder, made to read the candidate, found it this likely
+    /// against what was written (mean log-probability per token, nats).
+    Heard {
+        /// The spelling read.
+        form: String,
+        /// Its score.
+        score: f32,
+        /// The score of the text as written.
+        written: f32,
+    },
     /// Part of a recited verse.
     VerseCoverage {
         /// Share of the verse line's sound found in the segment, 0..=1.
@@ -114,6 +124,8 @@ pub enum SuggestionSource {
     Phonetic,
     /// A verse from the verse corpus.
     Verse,
+    /// A lexicon entry the audio, re-scored, preferred.
+    Heard,
 }
 
 /// One ranked replacement offered to the expert.

@@ -28,6 +28,9 @@ pub struct Segment {
     /// The recognised words with timing and probability, when an ASR produced the segment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub words: Option<Vec<Word>>,
+    /// What the audio said of the segment's doubtful spans, when they were re-scored.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub heard: Vec<Heard>,
 }
 
 /// A word as the recogniser heard it.
@@ -46,6 +49,51 @@ pub struct Word {
 impl Segment {
     /// A segment with only times and text.
     pub fn new(start_ms: u64, end_ms: u64, text: impl Into<String>) -> Self {
-        Segment { id: None, start_ms, end_ms, text: text.into(), settings: None, words: None }
+        Segment { id: None, start_ms, end_ms, text: text.into(), settings: None, words: None, heard: Vec::new() }
     }
+}
+
+/// A doubtful span of a segment, re-scored against the segment's audio: how well what was
+/// written and each candidate term fit the sound, as the recogniser's mean log-probability per
+/// token (nats; 0 is certain, lower is worse), with the decoder forced to read each in turn.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Heard {
+    /// Byte range of the span in the segment text.
+    pub start: usize,
+    /// End of the span (exclusive).
+    pub end: usize,
+    /// The score of the text as written.
+    pub written: f32,
+    /// The candidates, best score first.
+    pub candidates: Vec<HeardCandidate>,
+}
+
+/// One lexicon term tried in place of a doubtful span.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HeardCandidate {
+    /// The entry's canonical IAST.
+    pub iast: String,
+    /// The spelling the recogniser was asked to read (its best, when several were tried).
+    pub form: String,
+    /// Mean log-probability per token, nats.
+    pub score: f32,
+}
+
+/// A doubtful span and the terms to try in its place: what the engine asks the recogniser to
+/// re-score.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Probe {
+    /// Byte range of the span in the segment text.
+    pub range: std::ops::Range<usize>,
+    /// The candidate terms, most likely first.
+    pub candidates: Vec<ProbeCandidate>,
+}
+
+/// A candidate term and the spellings the recogniser may write it with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProbeCandidate {
+    /// The entry's canonical IAST.
+    pub iast: String,
+    /// Spellings to read, cased for the span's place ("Krishna", "pranayama").
+    pub forms: Vec<String>,
 }

@@ -10,11 +10,11 @@
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Condvar, Mutex, PoisonError};
+use std::sync::{mpsc, Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use shruti_asr::{AsrError, CancelToken, DeviceChoice, Event, Model, Options};
+use shruti_asr::{AsrError, CancelToken, DeviceChoice, Event, Model, Options, Verifier};
 use shruti_core::subtitle::{read_subtitles, SubtitleFormat};
 use shruti_core::{Engine, Lexicon};
 use shruti_store::{ErrorClass, FailOutcome, Job, JobCounts, MediaKind, NewTranscript, Project, Source};
@@ -41,6 +41,8 @@ pub struct AsrSetup {
     pub flash_attention: bool,
     /// Decoding settings.
     pub options: Options,
+    /// Re-score doubtful spans against the audio with the project's engine.
+    pub rescore: bool,
     /// Recogniser workers (one per GPU; one on a CPU, which whisper already fills).
     pub workers: usize,
 }
@@ -179,7 +181,7 @@ impl From<ScanSummary> for ScanSummarySer {
 struct Ctx<'a> {
     project_dir: &'a Path,
     options: &'a BatchOptions,
-    engine: Engine,
+    engine: Arc<Engine>,
     cancel: CancelToken,
     on_event: &'a (dyn Fn(BatchEvent) + Sync),
     /// Files may still come (a watched folder, the team queue): idle workers wait.
@@ -285,7 +287,7 @@ fn process(
     let ctx = Ctx {
         project_dir,
         options,
-        engine: project_engine(&project, base)?,
+        engine: Arc::new(project_engine(&project, base)?),
         cancel: cancel.clone(),
         on_event,
         feeding: &feeding,
@@ -446,6 +448,9 @@ fn transcribe(
     let mut options = setup.options.clone();
     if let Some(threads) = job.threads {
         options.threads = threads as usize;
+    }
+    if setup.rescore {
+        options.rescore = Some(ctx.engine.clone() as Arc<dyn Verifier>);
     }
     // The recogniser's callback must own what it holds: progress goes through a channel. whisper-rs
     // does not drop the callback when the run ends, so the end is a message of its own.

@@ -24,6 +24,8 @@ pub struct Settings {
     pub device: String,
     /// The review queue hides flags scoring below this.
     pub min_score: f32,
+    /// Re-score doubtful spans against the audio when transcribing.
+    pub rescore: bool,
     /// Most recent first.
     pub recent: Vec<Recent>,
 }
@@ -48,6 +50,7 @@ impl Default for Settings {
             model: "tiny.en".into(),
             device: "auto".into(),
             min_score: 0.0,
+            rescore: false,
             recent: Vec::new(),
         }
     }

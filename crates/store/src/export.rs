@@ -91,6 +91,7 @@ fn load(conn: &Connection, filter: &str, arg: i64) -> Result<Vec<Row>> {
                 text: r.get(5)?,
                 settings: r.get(4)?,
                 words: None,
+                heard: Vec::new(),
             },
             edits: Vec::new(),
         });

@@ -147,6 +147,7 @@ impl Project {
                 text: r.get(5)?,
                 settings: r.get(4)?,
                 words: (!w.is_empty()).then_some(w),
+                heard: Vec::new(),
             });
         }
         Ok(Transcript { segments })

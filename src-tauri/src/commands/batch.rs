@@ -77,6 +77,7 @@ pub fn start_batch<R: Runtime>(
                 device,
                 flash_attention: false,
                 options: Options::default(),
+                rescore: settings.rescore,
                 workers: 1,
             }),
             None,

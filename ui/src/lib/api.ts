@@ -30,6 +30,8 @@ export interface Settings {
   model: string;
   device: string;
   min_score: number;
+  /** Re-score doubtful words against the audio when transcribing (slower). */
+  rescore: boolean;
   recent: Recent[];
 }
 
@@ -54,6 +56,13 @@ export interface Suggestion {
   deva?: string;
 }
 
+export interface Reason {
+  reason: string;
+  form?: string;
+  score?: number;
+  written?: number;
+}
+
 export interface FlagRow {
   id: number;
   path: string;
@@ -66,6 +75,8 @@ export interface FlagRow {
   span: [number, number];
   kind: string;
   score: number;
+  /** Why, as the engine reported it; `heard` carries the acoustic scores (nats per token). */
+  reasons: Reason[];
   suggestions: Suggestion[];
   verse?: { work: string; ref: string; iast: string; also?: string[] };
   state: string;

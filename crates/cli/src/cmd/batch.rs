@@ -75,6 +75,10 @@ struct RunArgs {
     /// Import subtitle files only; leave audio queued.
     #[arg(long)]
     no_asr: bool,
+    /// Re-score doubtful spans against the audio: on or off (off by default: on costs 2.3–2.5×
+    /// the time for a few points of term recall; see README).
+    #[arg(long, default_value = "off", value_parser = clap::builder::BoolishValueParser::new())]
+    rescore: bool,
     /// Take jobs from this team server's queue instead of scanning DIR: DIR is where the
     /// shared drive is on this machine (job paths are relative to it); --project is required.
     /// Log in first with `shruti sync login --server URL`.
@@ -148,6 +152,7 @@ impl RunArgs {
                 device: self.device,
                 flash_attention: false,
                 options,
+                rescore: self.rescore,
                 workers: 1,
             })
         };

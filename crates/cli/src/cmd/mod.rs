@@ -7,6 +7,7 @@ mod bench_server;
 mod bench_store;
 mod correct;
 mod eval;
+mod eval_audio;
 mod export;
 mod flag;
 mod lexicon;
@@ -55,6 +56,7 @@ enum Command {
     #[command(subcommand)]
     Project(project::Cmd),
     Eval(eval::Cmd),
+    EvalAudio(eval_audio::Cmd),
     #[command(subcommand)]
     Bench(bench::Cmd),
     Serve(serve::Cmd),
@@ -76,6 +78,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Search(cmd) => cmd.run(),
         Command::Project(cmd) => cmd.run(),
         Command::Eval(cmd) => cmd.run(lexicon),
+        Command::EvalAudio(cmd) => cmd.run(lexicon),
         Command::Bench(cmd) => cmd.run(lexicon),
         Command::Serve(cmd) => cmd.run(),
         Command::Sync(cmd) => cmd.run(lexicon),

@@ -113,3 +113,31 @@ fn models_are_imported_listed_found_and_removed() {
     let o = run(&["model", "fetch", "huge-v9"]);
     assert!(stderr(&o).contains("unknown model"), "{}", stderr(&o));
 }
+
+#[test]
+fn eval_audio_scores_term_occurrences_per_mode_and_gates_on_them() {
+    let _turn = turn();
+    let set = temp_dir("eval-audio");
+    for ext in ["flac", "ref.txt"] {
+        let name = format!("upanishad_atman.{ext}");
+        std::fs::copy(root().join("golden/audio").join(&name), set.join(&name)).unwrap();
+    }
+    let o = shruti(&["eval-audio", path_str(&set), "--modes", "off,rescore", "--threads", "2", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let modes: Vec<&str> = report.as_array().unwrap().iter().map(|r| r["mode"].as_str().unwrap()).collect();
+    assert_eq!(modes, ["off", "rescore"]);
+    for r in report.as_array().unwrap() {
+        // ātman twice, brahman, Upaniṣads, Śaṅkarācārya, mokṣa, prāṇāyāma, prāṇa, sattva twice,
+        // rajas, tamas.
+        assert_eq!(r["applied"]["terms"]["total"], 12, "{r}");
+        assert!(r["first_suggestion"]["terms"]["found"].as_u64() >= r["applied"]["terms"]["found"].as_u64());
+        assert!(r["wer"]["reference_len"].as_u64().unwrap() > 80);
+    }
+    assert_eq!(report[0]["time_ratio"], 1.0);
+
+    // An impossible bar fails, naming the set.
+    let o = shruti(&["eval-audio", path_str(&set), "--modes", "off", "--threads", "2", "--min-first", "1.01"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("applied or first suggestion"), "{}", stderr(&o));
+}

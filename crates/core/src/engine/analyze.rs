@@ -12,7 +12,7 @@ use super::skeleton::{skeleton_into, SkeletonMode};
 use super::Engine;
 use crate::lexicon::{EntryId, Policy};
 use crate::report::{Analysis, Correction, Flag, FlagKind, Reason, Suggestion, SuggestionSource, VerseMatch};
-use crate::transcript::Segment;
+use crate::transcript::{Heard, Segment};
 use crate::verse::{Verse, VerseScratch};
 
 /// Buffers reused from segment to segment.
@@ -105,6 +105,9 @@ pub(crate) fn segment(
     }
     s.hits = hits;
     s.tokens = tokens;
+    if !segment.heard.is_empty() {
+        apply_heard(&ctx, &mut outcomes);
+    }
 
     // A recited verse is one flag: nothing inside it is corrected or flagged word by word.
     if let Some(v) = verse {
@@ -425,6 +428,83 @@ fn judge_word(ctx: &Ctx, s: &mut Scratch, t: &Token) -> Option<Outcome> {
         .map(|c| make(c, top_score - 0.12 * f32::from(c.distance.saturating_sub(top.distance))))
         .collect();
     Some(Outcome::Flag(flag(ctx, range, FlagKind::Fuzzy, top_score, reasons, suggestions)))
+}
+
+/// Replaces what the text alone said of each re-scored span with what the audio said: the
+/// strongest evidence first, a span overlapping one already decided left alone. A candidate far
+/// enough above what was written is applied (policy permitting, and never over words that are all
+/// common English); one near enough is suggested, the candidates ranked by their scores. A
+/// correction the text alone made stands unless the audio corrects the span.
+fn apply_heard(ctx: &Ctx, outcomes: &mut Vec<Outcome>) {
+    let engine = ctx.engine;
+    let config = &engine.config;
+    let text = &ctx.segment.text;
+    let margin = |h: &Heard| h.candidates.first().map_or(f32::NEG_INFINITY, |c| c.score - h.written);
+    let mut heard: Vec<&Heard> =
+        ctx.segment.heard.iter().filter(|h| h.start < h.end && text.get(h.start..h.end).is_some()).collect();
+    heard.sort_by(|a, b| margin(b).total_cmp(&margin(a)));
+    let overlaps = |a: &Range<usize>, b: &Range<usize>| a.start < b.end && b.start < a.end;
+    let mut taken: Vec<Range<usize>> = Vec::new();
+    for h in heard {
+        let range = h.start..h.end;
+        let m = margin(h);
+        if m < -config.heard_suggest_margin || taken.iter().any(|t| overlaps(t, &range)) {
+            continue;
+        }
+        let best = &h.candidates[0];
+        let Some(id) = engine.lexicon.by_iast(&best.iast) else { continue };
+        let entry = engine.lexicon.get(id);
+        let surface = &text[range.clone()];
+        let english = surface.split_whitespace().all(|w| engine.english.is_common(&w.to_lowercase()));
+        let auto = m >= config.heard_auto_margin && entry.policy == Policy::Auto && !surface.contains('<') && !english;
+        let corrected = outcomes.iter().any(|o| matches!(o, Outcome::Correct(_)) && overlaps(o.range(), &range));
+        if corrected && !auto {
+            continue;
+        }
+        outcomes.retain(|o| !overlaps(o.range(), &range));
+        taken.push(range.clone());
+        let reasons = vec![Reason::Heard { form: best.form.clone(), score: best.score, written: h.written }];
+        // Whisper capitalises a term it took for a name ("Renee Amap"): only a sentence start
+        // (or a name) keeps a capital.
+        let casing = if sentence_start(text, range.start, ctx.starts_sentence) { surface } else { "" };
+        let replacement = apply_case(&entry.iast, casing);
+        if auto {
+            if replacement != surface {
+                outcomes.push(Outcome::Correct(Correction {
+                    segment: ctx.index,
+                    range,
+                    original: surface.to_owned(),
+                    replacement,
+                    entry: id,
+                    score: heard_score(m),
+                    reasons,
+                }));
+            }
+            continue;
+        }
+        let suggestions = h
+            .candidates
+            .iter()
+            .filter(|c| c.score - h.written >= -config.heard_suggest_margin)
+            .filter_map(|c| {
+                let id = engine.lexicon.by_iast(&c.iast)?;
+                let e = engine.lexicon.get(id);
+                Some(Suggestion {
+                    text: apply_case(&e.iast, casing),
+                    score: heard_score(c.score - h.written),
+                    source: SuggestionSource::Heard,
+                    deva: Some(e.deva.clone()),
+                    entry: Some(id),
+                })
+            })
+            .collect();
+        outcomes.push(Outcome::Flag(flag(ctx, range, FlagKind::Fuzzy, heard_score(m), reasons, suggestions)));
+    }
+}
+
+/// A margin in nats per token as a confidence: 0.73 at a tie, 0.95 a nat above.
+fn heard_score(margin: f32) -> f32 {
+    1.0 / (1.0 + (-(2.0 * margin + 1.0)).exp())
 }
 
 /// A recited verse in the segment, as a flag spanning the recitation.

@@ -63,11 +63,9 @@ impl FuzzyIndex {
             out.extend(ids.iter().map(|&entry| Candidate { entry, distance: 0 }));
             return;
         }
-        let mut near = Vec::new();
-        self.tree.search(key, max_distance, &mut near);
+        let mut near = self.near(key, max_distance);
         // A recogniser keeps a word's first sound far more often than not.
         near.retain(|(skel, _)| skel.as_bytes().first() == key.as_bytes().first());
-        near.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(b.0)));
         for (skel, distance) in near {
             for &entry in &self.exact[skel] {
                 if !out.iter().any(|c| c.entry == entry) {
@@ -75,6 +73,21 @@ impl FuzzyIndex {
                 }
             }
         }
+    }
+}
+
+impl FuzzyIndex {
+    /// Every skeleton within `max_distance` edits of `key`, nearest first.
+    pub(crate) fn near(&self, key: &str, max_distance: u8) -> Vec<(&String, u8)> {
+        let mut near = Vec::new();
+        self.tree.search(key, max_distance, &mut near);
+        near.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(b.0)));
+        near
+    }
+
+    /// The entries with this skeleton, the one with most spellings behind it first.
+    pub(crate) fn entries(&self, skeleton: &str) -> &[EntryId] {
+        self.exact.get(skeleton).map_or(&[], Vec::as_slice)
     }
 }
 

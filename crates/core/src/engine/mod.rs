@@ -4,6 +4,7 @@
 mod analyze;
 mod exact;
 mod fuzzy;
+mod probe;
 mod scan;
 mod shape;
 pub(crate) mod skeleton;
@@ -29,6 +30,11 @@ pub struct Config {
     pub unknown_shape: f32,
     /// Look for recited verses.
     pub verses: bool,
+    /// A re-scored candidate this far above what was written (nats per token) is applied
+    /// automatically (when the entry allows).
+    pub heard_auto_margin: f32,
+    /// A re-scored candidate no further than this below what was written is suggested.
+    pub heard_suggest_margin: f32,
 }
 
 impl Default for Config {
@@ -39,6 +45,8 @@ impl Default for Config {
             english_low_confidence: 0.2,
             unknown_shape: 0.55,
             verses: true,
+            heard_auto_margin: 0.2,
+            heard_suggest_margin: 1.5,
         }
     }
 }

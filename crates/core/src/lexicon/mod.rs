@@ -86,6 +86,11 @@ impl Lexicon {
             .collect()
     }
 
+    /// The first entry with exactly this IAST.
+    pub fn by_iast(&self, iast: &str) -> Option<EntryId> {
+        self.entries.iter().position(|e| e.iast == iast).map(|i| EntryId(i as u32))
+    }
+
     /// Entries whose IAST, Devanagari, variants or derived spellings equal `word` (ignoring case).
     pub fn lookup(&self, word: &str) -> Vec<&Entry> {
         let key = load::variant_key(word.trim());

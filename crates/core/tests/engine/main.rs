@@ -2,6 +2,7 @@
 
 mod correction;
 mod flags;
+mod heard;
 mod words;
 
 use shruti_core::{Analysis, Engine, Segment, Transcript};

@@ -1,0 +1,234 @@
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use serde::Serialize;
+use shruti_asr::{CancelToken, DeviceChoice, Model, Options, Verifier};
+use shruti_core::metrics::{wer, ErrorRate};
+use shruti_core::occurrences::{OccurrenceScores, TermFinder};
+use shruti_core::{Engine, Transcript};
+
+use super::transcribe::resolve_model;
+use crate::input;
+
+/// Transcribe golden audio (NAME.flac beside NAME.ref.txt) in each mode, correct and flag it, and
+/// score every term occurrence of the reference (a clip named false_friends… has none: all of it
+/// is English to keep): applied automatically, and applied or first
+/// suggestion; English words the recogniser had right that the output changed; WER; and the time
+/// of each mode as a ratio to the first, measured in the same run. With thresholds given, exits 1
+/// when the last mode falls short.
+///
+/// Example: shruti eval-audio golden/terms/tune golden/terms/heldout --modes off,rescore
+#[derive(Args)]
+pub struct Cmd {
+    /// Folders of clips; each is scored as a set.
+    #[arg(required = true)]
+    dirs: Vec<PathBuf>,
+    /// Modes, comma-separated: off (Whisper's text, then the engine), rescore (doubtful spans
+    /// re-scored against the audio). The first is the reference for time and WER.
+    #[arg(long, value_delimiter = ',', default_value = "off,rescore")]
+    modes: Vec<Mode>,
+    /// An installed model's name or a ggml model file.
+    #[arg(long, default_value = "tiny.en")]
+    model: String,
+    /// CPU threads.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Fail when the last mode applies fewer term occurrences than this share (every set).
+    #[arg(long)]
+    min_applied: Option<f64>,
+    /// Fail when the last mode has fewer occurrences applied or first suggestion than this share.
+    #[arg(long)]
+    min_first: Option<f64>,
+    /// Fail when the last mode spells more English words in IAST than this.
+    #[arg(long)]
+    max_sanskritised: Option<usize>,
+    /// Fail when the last mode's WER is more than this above the first mode's.
+    #[arg(long)]
+    max_wer_rise: Option<f64>,
+    /// Apply a re-scored term this far above what was written (nats per token; the engine's
+    /// default when not given): for tuning.
+    #[arg(long)]
+    heard_auto_margin: Option<f32>,
+    /// Suggest a re-scored term no further than this below what was written: for tuning.
+    #[arg(long)]
+    heard_suggest_margin: Option<f32>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+    /// List missed terms and damaged English words.
+    #[arg(long)]
+    details: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "kebab-case")]
+enum Mode {
+    Off,
+    Rescore,
+}
+
+#[derive(Serialize)]
+struct SetReport {
+    dir: String,
+    mode: Mode,
+    clips: usize,
+    audio_s: f64,
+    seconds: f64,
+    /// Time over the first mode's on the same set.
+    time_ratio: f64,
+    applied: OccurrenceScores,
+    first_suggestion: OccurrenceScores,
+    wer: ErrorRate,
+}
+
+impl Cmd {
+    pub fn run(self, lexicon: Option<&Path>) -> Result<ExitCode> {
+        let mut config = shruti_core::Config::default();
+        config.heard_auto_margin = self.heard_auto_margin.unwrap_or(config.heard_auto_margin);
+        config.heard_suggest_margin = self.heard_suggest_margin.unwrap_or(config.heard_suggest_margin);
+        let engine = Arc::new(Engine::builder().lexicon(input::lexicon(lexicon)?).config(config).build());
+        let finder = TermFinder::new(engine.lexicon());
+        let model = Model::load(&resolve_model(&self.model)?, DeviceChoice::Auto, false)?;
+        let mut reports = Vec::new();
+        for dir in &self.dirs {
+            let clips = clips(dir)?;
+            let mut first_seconds = None;
+            for &mode in &self.modes {
+                let mut options = Options::default();
+                if let Some(threads) = self.threads {
+                    options.threads = threads.max(1);
+                }
+                if mode == Mode::Rescore {
+                    options.rescore = Some(engine.clone() as Arc<dyn Verifier>);
+                }
+                let mut report = SetReport {
+                    dir: dir.display().to_string(),
+                    mode,
+                    clips: clips.len(),
+                    audio_s: 0.0,
+                    seconds: 0.0,
+                    time_ratio: 1.0,
+                    applied: OccurrenceScores::default(),
+                    first_suggestion: OccurrenceScores::default(),
+                    wer: ErrorRate::default(),
+                };
+                for (audio, reference) in &clips {
+                    let started = Instant::now();
+                    let heard = shruti_asr::transcribe(&model, audio, &options, &CancelToken::default(), |_| {})?;
+                    report.seconds += started.elapsed().as_secs_f64();
+                    report.audio_s += heard.segments.last().map_or(0.0, |s| s.end_ms as f64 / 1000.0);
+                    let analysis = engine.analyze(&heard);
+                    let written = text(&heard);
+                    let applied = text(&analysis.apply(&heard));
+                    let finder = (!is_false_friends(audio)).then_some(&finder);
+                    report.applied.add(finder, reference, &written, &applied);
+                    let reviewed = text(&analysis.apply_with_suggestions(&heard));
+                    report.first_suggestion.add(finder, reference, &written, &reviewed);
+                    report.wer.add(wer(reference, &applied));
+                }
+                let first = *first_seconds.get_or_insert(report.seconds);
+                report.time_ratio = report.seconds / first.max(1e-9);
+                if !self.json {
+                    self.print(&report);
+                }
+                reports.push(report);
+            }
+        }
+        if self.json {
+            println!("{}", serde_json::to_string_pretty(&reports)?);
+        }
+        Ok(if self.gates_pass(&reports) { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    }
+
+    fn print(&self, r: &SetReport) {
+        let mode = match r.mode {
+            Mode::Off => "off",
+            Mode::Rescore => "rescore",
+        };
+        println!(
+            "{} [{mode}]: {} clips, {:.0} s of audio in {:.1} s ({:.2}× the first mode)",
+            r.dir, r.clips, r.audio_s, r.seconds, r.time_ratio
+        );
+        println!(
+            "  terms applied {:.1} % ({}/{}), applied or first suggestion {:.1} % ({}/{})",
+            100.0 * r.applied.terms.rate(),
+            r.applied.terms.found,
+            r.applied.terms.total,
+            100.0 * r.first_suggestion.terms.rate(),
+            r.first_suggestion.terms.found,
+            r.first_suggestion.terms.total,
+        );
+        println!(
+            "  English damaged {} (in IAST {}), WER {:.3}",
+            r.applied.english_damaged,
+            r.applied.english_sanskritised,
+            r.wer.rate()
+        );
+        if self.details {
+            for m in &r.first_suggestion.missed {
+                println!("    missed: {m}");
+            }
+            for d in &r.applied.damaged {
+                println!("    damaged: {d}");
+            }
+        }
+    }
+
+    /// The thresholds, on the last mode of every set against that set's first mode.
+    fn gates_pass(&self, reports: &[SetReport]) -> bool {
+        let mut ok = true;
+        for set in reports.chunk_by(|a, b| a.dir == b.dir) {
+            let (first, last) = (&set[0], &set[set.len() - 1]);
+            let mut fail = |what: String| {
+                eprintln!("error: {}: {what}", last.dir);
+                ok = false;
+            };
+            if let Some(min) = self.min_applied.filter(|&m| last.applied.terms.rate() < m) {
+                fail(format!("terms applied {:.3} < {min}", last.applied.terms.rate()));
+            }
+            if let Some(min) = self.min_first.filter(|&m| last.first_suggestion.terms.rate() < m) {
+                fail(format!("applied or first suggestion {:.3} < {min}", last.first_suggestion.terms.rate()));
+            }
+            if let Some(max) = self.max_sanskritised.filter(|&m| last.applied.english_sanskritised > m) {
+                fail(format!("{} English words spelled in IAST > {max}", last.applied.english_sanskritised));
+            }
+            let rise = last.wer.rate() - first.wer.rate();
+            if let Some(max) = self.max_wer_rise.filter(|&m| rise > m) {
+                fail(format!("WER rose by {rise:.3} > {max}"));
+            }
+        }
+        ok
+    }
+}
+
+/// A clip named false_friends… is English full of words spelled like terms: it names no term.
+fn is_false_friends(audio: &Path) -> bool {
+    audio.file_name().is_some_and(|n| n.to_string_lossy().starts_with("false_friends"))
+}
+
+/// A segment text per line, as the reference has a paragraph per line.
+fn text(t: &Transcript) -> String {
+    t.segments.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join("\n")
+}
+
+/// The clips of a folder, by name: audio and reference text.
+fn clips(dir: &Path) -> Result<Vec<(PathBuf, String)>> {
+    let mut out = Vec::new();
+    let entries = std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for audio in paths.into_iter().filter(|p| p.extension().is_some_and(|e| e == "flac")) {
+        let reference = audio.with_extension("ref.txt");
+        let text = std::fs::read_to_string(&reference)
+            .with_context(|| format!("{}: no reference {}", audio.display(), reference.display()))?;
+        out.push((audio, text));
+    }
+    if out.is_empty() {
+        bail!("{}: no NAME.flac with NAME.ref.txt", dir.display());
+    }
+    Ok(out)
+}
