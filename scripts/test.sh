@@ -3,7 +3,7 @@
 # formatting and lints, the unit, property and integration tests (the transcription tests run the
 # real tiny.en model, the app's commands run on Tauri's mock runtime, playback plays into ALSA's
 # null device, the team server's suite runs on SQLite and PostgreSQL), the GPU (Vulkan) build check, the lexicon check, the golden-set evaluation with
-# the quality gates, and the end-to-end test of the desktop app in a real WebKit window.
+# the quality gates (text, and recognised term audio), and the end-to-end test of the desktop app in a real WebKit window.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/shruti-target}"
@@ -43,5 +43,9 @@ bash scripts/check-vulkan.sh
 
 "$shruti" lexicon check
 "$shruti" eval golden/text --min-term-recall 0.95 --max-over-corrections 0 --min-verse-recall 0.90
+# Recognised audio, on the never-tuned term clips (10 min of speech, about 4 min here): gates on
+# the re-scoring mode against today's figures (README), and its WER against plain recognition.
+"$shruti" eval-audio golden/terms/heldout --modes off,rescore --threads 2 \
+    --min-applied 0.18 --min-first 0.42 --max-sanskritised 2 --max-wer-rise 0.01
 
 bash tests/e2e/run.sh
