@@ -141,6 +141,15 @@ fn start_group(
     before.extend(tokens[..first].iter().map(|t| t.id));
     let spaced = ctx.token_to_bytes(tokens[first].id).is_ok_and(|b| b.first() == Some(&b' '));
     let found = terms.search(reader, &before, spaced)?;
+    // What follows each found term, and the first token of every named form: read once for the
+    // group, whichever probe's span they are weighed against.
+    let mut after_found = Vec::with_capacity(found.len());
+    for f in &found {
+        let mut read = before.clone();
+        read.extend(&f.ids);
+        after_found.push(reader.row(&read)?);
+    }
+    let head = reader.row(&before)?;
     let mut out = Vec::new();
     for probe in probes {
         let inside = |t: &TextToken| t.start < probe.range.end && probe.range.start < t.end;
@@ -149,28 +158,23 @@ fn start_group(
         let after = tokens.get(last + 1).map(|t| t.id);
         let written_score = reader.score(&before, &written, after)?;
         let mut candidates: Vec<HeardCandidate> = Vec::new();
-        for f in &found {
+        for (f, row) in found.iter().zip(&after_found) {
             let term = &terms.terms[f.term];
             let score = match after {
-                Some(next) => {
-                    let mut read = before.clone();
-                    read.extend(&f.ids);
-                    (f.sum + reader.row(&read)?.logp(next)) / (f.ids.len() + 1) as f32
-                }
+                Some(next) => (f.sum + row.logp(next)) / (f.ids.len() + 1) as f32,
                 None => f.sum / f.ids.len() as f32,
             };
             candidates.push(HeardCandidate { iast: term.iast.clone(), form: term.forms[f.form].clone(), score });
         }
         // The engine's own candidates: the best form of those whose first token fits best.
-        let row = reader.row(&before)?;
         let mut named: Vec<(f32, &str, &str, Vec<WhisperTokenId>)> = Vec::new();
         for c in &probe.candidates {
             let mut best: Option<(f32, &str, Vec<WhisperTokenId>)> = None;
             for form in &c.forms {
                 let text = if spaced { format!(" {form}") } else { form.clone() };
                 let Ok(ids) = ctx.tokenize(&text, 64) else { continue };
-                let Some(&head) = ids.first() else { continue };
-                let p = row.logp(head);
+                let Some(&lead) = ids.first() else { continue };
+                let p = head.logp(lead);
                 if best.as_ref().is_none_or(|b| p > b.0) {
                     best = Some((p, form, ids));
                 }
