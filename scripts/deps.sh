@@ -13,9 +13,10 @@ wanted=(build-essential git cmake clang libclang-dev pkg-config libssl-dev
     libwebkit2gtk-4.1-dev libasound2-dev librsvg2-dev libxdo-dev)
 mode="${1:-}"
 # The end-to-end test: a virtual display, WebKit's WebDriver, curl to wait for the driver. The
-# team server's tests: a PostgreSQL server (started by the tests themselves, on loopback).
+# team server's tests: a PostgreSQL server (started by the tests themselves, on loopback). The
+# harvest of heard forms: espeak-ng.
 if [ "$mode" = "--test" ]; then
-    wanted+=(xvfb xauth webkit2gtk-driver curl postgresql)
+    wanted+=(xvfb xauth webkit2gtk-driver curl postgresql espeak-ng)
 fi
 front_end=false
 if [ "$mode" = "--app" ] || [ "$mode" = "--test" ]; then

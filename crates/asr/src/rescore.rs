@@ -10,6 +10,8 @@
 use shruti_core::{Engine, Heard, HeardCandidate, Probe, ProbeCandidate, Segment};
 use whisper_rs::{WhisperError, WhisperState, WhisperTokenId};
 
+use crate::trie::{TokenTrie, SPACED, UNSPACED};
+
 /// What chooses the spans to re-score and the terms to try there.
 pub trait Verifier: Send + Sync {
     /// The doubtful spans of a segment and their candidate terms.
@@ -201,15 +203,8 @@ fn start_group(
 /// Every term's spellings as this model's tokens, in a trie: what can be searched by sound.
 pub(crate) struct Terms {
     terms: Vec<ProbeCandidate>,
-    /// Node 0 is the root of the forms read with a leading space, node 1 of those without.
-    nodes: Vec<Node>,
-}
-
-#[derive(Default)]
-struct Node {
-    children: Vec<(WhisperTokenId, u32)>,
-    /// (term, form) of the spellings that end here.
-    ends: Vec<(usize, usize)>,
+    /// (term, form) at the end of each spelling.
+    trie: TokenTrie<(usize, usize)>,
 }
 
 /// A term found by sound after a context: its tokens and their summed log-probability.
@@ -227,31 +222,18 @@ const DEPTH: usize = 6;
 
 impl Terms {
     pub(crate) fn new(ctx: &whisper_rs::WhisperContext, terms: Vec<ProbeCandidate>) -> Terms {
-        let mut nodes = vec![Node::default(), Node::default()];
+        let mut trie = TokenTrie::new();
         for (t, term) in terms.iter().enumerate() {
             for (f, form) in term.forms.iter().enumerate() {
-                for (root, text) in [(0, format!(" {form}")), (1, form.clone())] {
+                for (root, text) in [(SPACED, format!(" {form}")), (UNSPACED, form.clone())] {
                     let Ok(ids) = ctx.tokenize(&text, 64) else { continue };
-                    if ids.is_empty() || ids.len() > DEPTH {
-                        continue;
+                    if !ids.is_empty() && ids.len() <= DEPTH {
+                        trie.insert(root, &ids, (t, f));
                     }
-                    let mut at = root;
-                    for id in ids {
-                        at = match nodes[at].children.iter().find(|c| c.0 == id) {
-                            Some(&(_, child)) => child as usize,
-                            None => {
-                                nodes.push(Node::default());
-                                let child = nodes.len() - 1;
-                                nodes[at].children.push((id, child as u32));
-                                child
-                            }
-                        };
-                    }
-                    nodes[at].ends.push((t, f));
                 }
             }
         }
-        Terms { terms, nodes }
+        Terms { terms, trie }
     }
 
     /// The terms the decoder reads most easily after `context`: a beam search over the trie.
@@ -261,7 +243,7 @@ impl Terms {
         context: &[WhisperTokenId],
         spaced: bool,
     ) -> Result<Vec<Found>, WhisperError> {
-        let root = if spaced { 0 } else { 1 };
+        let root = if spaced { SPACED } else { UNSPACED };
         let mut beam: Vec<(usize, Vec<WhisperTokenId>, f32)> = vec![(root, Vec::new(), 0.0)];
         let mut found: Vec<Found> = Vec::new();
         for _ in 0..DEPTH {
@@ -270,9 +252,7 @@ impl Terms {
                 let mut read = context.to_vec();
                 read.extend(path);
                 let row = reader.row(&read)?;
-                next.extend(
-                    self.nodes[*node].children.iter().map(|&(id, child)| (b, child as usize, id, sum + row.logp(id))),
-                );
+                next.extend(self.trie.children(*node).map(|(id, child)| (b, child, id, sum + row.logp(id))));
             }
             next.sort_by(|a, b| b.3.total_cmp(&a.3));
             next.truncate(BEAM);
@@ -280,10 +260,10 @@ impl Terms {
             for (b, child, id, sum) in next {
                 let mut path = beam[b].1.clone();
                 path.push(id);
-                for &(term, form) in &self.nodes[child].ends {
+                for &(term, form) in self.trie.ends(child) {
                     found.push(Found { term, form, ids: path.clone(), sum });
                 }
-                if !self.nodes[child].children.is_empty() {
+                if self.trie.has_children(child) {
                     kept.push((child, path, sum));
                 }
             }

@@ -8,9 +8,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use shruti_core::{Segment, Transcript};
-use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters, WhisperState};
+use whisper_rs::{
+    FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters, WhisperState, WhisperTokenId,
+};
 
 use crate::audio::{AudioError, AudioStream, SAMPLE_RATE};
+use crate::bias::{Bias, Filter, Record};
 use crate::chunk::{Chunk, Chunker, ChunkerConfig, TimeMap};
 use crate::device::{self, Device, DeviceChoice};
 use crate::rescore::{self, Decoded, Terms, Verifier, Vocab};
@@ -33,7 +36,7 @@ pub enum AsrError {
 
 /// A loaded model, ready to transcribe many files.
 pub struct Model {
-    ctx: WhisperContext,
+    pub(crate) ctx: WhisperContext,
     device: Device,
     multilingual: bool,
 }
@@ -110,6 +113,8 @@ pub struct Options {
     pub chunks: ChunkerConfig,
     /// Re-score the doubtful spans it chooses against the audio (see [`crate::rescore`]).
     pub rescore: Option<Arc<dyn Verifier>>,
+    /// Push the decoder towards lexicon terms (see [`crate::bias`]); None: Whisper's own decoding.
+    pub bias: Option<Arc<Bias>>,
 }
 
 impl std::fmt::Debug for dyn Verifier {
@@ -129,6 +134,7 @@ impl Default for Options {
             initial_prompt: None,
             chunks: ChunkerConfig::default(),
             rescore: None,
+            bias: None,
         }
     }
 }
@@ -262,6 +268,11 @@ fn run_chunk(job: &Job<'_>, state: &mut WhisperState, chunk: &Chunk) -> Result<V
     // `Box<dyn FnMut>`; with F = Box<dyn FnMut> the two agree (a bare closure aborts at random).
     let abort: Box<dyn FnMut() -> bool> = Box::new(move || abort.is_cancelled());
     params.set_abort_callback_safe::<_, Box<dyn FnMut() -> bool>>(abort);
+    let record = Record::default();
+    let filter = options.bias.as_deref().map(|bias| Filter { bias, record: &record });
+    if let Some(filter) = &filter {
+        filter.install(&mut params);
+    }
 
     if let Err(e) = state.full(params, &chunk.samples) {
         // whisper.cpp reports an abort as a failure.
@@ -271,7 +282,7 @@ fn run_chunk(job: &Job<'_>, state: &mut WhisperState, chunk: &Chunk) -> Result<V
         let at_ms = chunk.source_start * 1000 / u64::from(SAMPLE_RATE);
         return Err(AsrError::Whisper { path: job.path.to_path_buf(), at_ms, detail: e.to_string() });
     }
-    let mut decoded = segments(job.model, state, &map, chunk_ms);
+    let mut decoded = segments(job.model, state, &map, chunk_ms, filter.is_some().then_some(&record));
     if let (Some(verifier), Some(terms)) = (&options.rescore, job.terms) {
         let ctx = &job.model.ctx;
         let mut prompt = vec![ctx.token_sot()];
@@ -290,8 +301,15 @@ fn run_chunk(job: &Job<'_>, state: &mut WhisperState, chunk: &Chunk) -> Result<V
     Ok(decoded.into_iter().map(|d| d.segment).collect())
 }
 
-/// The chunk's segments with their words (in source time) and text tokens.
-fn segments(model: &Model, state: &WhisperState, map: &TimeMap, chunk_ms: u64) -> Vec<Decoded> {
+/// The chunk's segments with their words (in source time) and text tokens; with the lexicon
+/// bias on, each token's probability is the model's own, from the bias's `record`.
+fn segments(
+    model: &Model,
+    state: &WhisperState,
+    map: &TimeMap,
+    chunk_ms: u64,
+    record: Option<&Record>,
+) -> Vec<Decoded> {
     let first_special = model.ctx.token_eot();
     let mut out = Vec::new();
     for segment in state.as_iter() {
@@ -299,17 +317,24 @@ fn segments(model: &Model, state: &WhisperState, map: &TimeMap, chunk_ms: u64) -
         let seg_end = cs_to_ms(segment.end_timestamp()).min(chunk_ms);
         let mut tokens = Vec::new();
         let mut ids = Vec::new();
+        // The text tokens since the last timestamp: what the bias's record is keyed by.
+        let mut since: Vec<WhisperTokenId> = Vec::new();
         for i in 0..segment.n_tokens() {
             let Some(token) = segment.get_token(i) else { continue };
-            if token.token_id() >= first_special {
+            let id = token.token_id();
+            if id >= first_special {
+                since.clear();
                 continue;
             }
             let data = token.token_data();
+            let (probability, biased) = record.and_then(|r| r.unbiased(&since, id, data.p)).unwrap_or((data.p, false));
+            since.push(id);
             let Ok(bytes) = token.to_bytes() else { continue };
-            ids.push((token.token_id(), bytes));
+            ids.push((id, bytes));
             tokens.push(Token {
                 bytes: bytes.to_vec(),
-                probability: data.p,
+                probability,
+                biased,
                 start_ms: cs_to_ms(data.t0).max(seg_start),
                 end_ms: cs_to_ms(data.t1).min(seg_end),
             });

@@ -7,6 +7,8 @@ use shruti_core::Word;
 pub struct Token {
     pub bytes: Vec<u8>,
     pub probability: f32,
+    /// The lexicon bias chose it over the model's own preference.
+    pub biased: bool,
     pub start_ms: u64,
     pub end_ms: u64,
 }
@@ -18,32 +20,33 @@ pub struct Token {
 pub fn words(tokens: &[Token], limit_ms: u64) -> Vec<Word> {
     let mut out: Vec<Word> = Vec::new();
     let mut bytes: Vec<u8> = Vec::new();
-    let (mut start, mut end, mut p, mut p_any) = (0, 0, f32::INFINITY, f32::INFINITY);
-    let flush = |bytes: &mut Vec<u8>, start: u64, end: u64, p: f32, p_any: f32, out: &mut Vec<Word>| {
+    let (mut start, mut end, mut p, mut p_any, mut biased) = (0, 0, f32::INFINITY, f32::INFINITY, false);
+    let flush = |bytes: &mut Vec<u8>, (start, end): (u64, u64), p: f32, p_any: f32, biased, out: &mut Vec<Word>| {
         let text = String::from_utf8_lossy(bytes).trim().to_owned();
         bytes.clear();
         if text.is_empty() {
             return;
         }
-        let probability = if p.is_finite() { p } else { p_any };
-        out.push(Word { text, start_ms: start, end_ms: end, probability: probability.clamp(0.0, 1.0) });
+        let probability = if p.is_finite() { p } else { p_any }.clamp(0.0, 1.0);
+        out.push(Word { text, start_ms: start, end_ms: end, probability, biased });
     };
     for token in tokens {
         let starts_word = token.bytes.first() == Some(&b' ') || bytes.is_empty();
         if starts_word && !bytes.is_empty() {
-            flush(&mut bytes, start, end, p, p_any, &mut out);
+            flush(&mut bytes, (start, end), p, p_any, biased, &mut out);
         }
         if bytes.is_empty() {
-            (start, p, p_any) = (token.start_ms, f32::INFINITY, f32::INFINITY);
+            (start, p, p_any, biased) = (token.start_ms, f32::INFINITY, f32::INFINITY, false);
         }
         bytes.extend_from_slice(&token.bytes);
         end = token.end_ms;
         p_any = p_any.min(token.probability);
+        biased |= token.biased;
         if token.bytes.iter().any(u8::is_ascii_alphanumeric) || token.bytes.iter().any(|b| *b >= 0x80) {
             p = p.min(token.probability);
         }
     }
-    flush(&mut bytes, start, end, p, p_any, &mut out);
+    flush(&mut bytes, (start, end), p, p_any, biased, &mut out);
     let mut words = drop_markers(out);
     let mut last = 0;
     for w in &mut words {
@@ -94,7 +97,7 @@ mod tests {
     use super::*;
 
     fn tok(text: &str, p: f32, start_ms: u64, end_ms: u64) -> Token {
-        Token { bytes: text.as_bytes().to_vec(), probability: p, start_ms, end_ms }
+        Token { bytes: text.as_bytes().to_vec(), probability: p, biased: false, start_ms, end_ms }
     }
 
     #[test]
@@ -141,9 +144,12 @@ mod tests {
     fn split_utf8_survives_across_tokens() {
         let k = "Kṛṣṇa".as_bytes();
         let tokens = [
-            Token { bytes: [b" ", &k[..2]].concat(), probability: 0.5, start_ms: 0, end_ms: 10 },
-            Token { bytes: k[2..].to_vec(), probability: 0.6, start_ms: 10, end_ms: 20 },
+            Token { bytes: [b" ", &k[..2]].concat(), probability: 0.5, biased: false, start_ms: 0, end_ms: 10 },
+            Token { bytes: k[2..].to_vec(), probability: 0.6, biased: true, start_ms: 10, end_ms: 20 },
         ];
-        assert_eq!(words(&tokens, 100)[0].text, "Kṛṣṇa");
+        let word = &words(&tokens, 100)[0];
+        assert_eq!(word.text, "Kṛṣṇa");
+        assert!(word.biased, "a word the bias chose a piece of is marked");
+        assert!(!super::words(&[tok(" Krishna", 0.9, 0, 10)], 100)[0].biased);
     }
 }

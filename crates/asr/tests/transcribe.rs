@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use shruti_asr::models::{ModelStore, Weights};
-use shruti_asr::{transcribe, AsrError, CancelToken, DeviceChoice, Event, Model, Options};
+use shruti_asr::{transcribe, AsrError, Bias, CancelToken, DeviceChoice, Event, Model, Options, Strength};
 use shruti_core::metrics::{wer, ErrorRate};
 
 fn golden(name: &str) -> PathBuf {
@@ -169,4 +169,27 @@ fn rescoring_weighs_doubtful_spans_against_the_audio_and_leaves_the_text() {
         assert!(h.candidates.windows(2).all(|w| w[0].score >= w[1].score), "best first: {h:?}");
         assert!(h.candidates.iter().all(|c| c.score.is_finite() && c.score <= 0.0), "{h:?}");
     }
+}
+
+#[test]
+fn the_lexicon_bias_writes_a_term_whole_and_keeps_the_models_own_confidence() {
+    let _turn = turn();
+    let model = Model::load(&model_path(), DeviceChoice::Cpu, false).unwrap();
+    let audio = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../golden/terms/tune/gita_action.flac");
+    let engine = shruti_core::Engine::builder().build();
+    let bias = Bias::new(&model, &engine.bias_forms(), Strength::Light, |w| engine.is_english(w)).unwrap();
+    let biased = Options { bias: Some(Arc::new(bias)), ..options() };
+    let text =
+        |t: &shruti_core::Transcript| plain(&t.segments.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join(" "));
+    let unaided = transcribe(&model, &audio, &options(), &CancelToken::default(), |_| {}).unwrap();
+    let pushed = transcribe(&model, &audio, &biased, &CancelToken::default(), |_| {}).unwrap();
+    // "Śaṅkarācārya wrote his Gītā Bhāṣya": alone the model writes "Shankana".
+    assert!(!text(&unaided).contains("shankara") && text(&pushed).contains("shankara"), "{}", text(&pushed));
+    let words: Vec<&shruti_core::Word> = pushed.segments.iter().flat_map(|s| s.words.iter().flatten()).collect();
+    let chosen: Vec<&&shruti_core::Word> = words.iter().filter(|w| w.biased).collect();
+    assert!(!chosen.is_empty(), "the bias changed some winners");
+    // Where the bias overruled the model, the model preferred another token: its own
+    // probability for the one written is at most one half, and the word is doubtful.
+    assert!(chosen.iter().all(|w| w.probability <= 0.5), "{chosen:?}");
+    assert!(unaided.segments.iter().flat_map(|s| s.words.iter().flatten()).all(|w| !w.biased));
 }

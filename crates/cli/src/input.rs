@@ -3,6 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
+use shruti_asr::models::{sha256_file, ModelStore};
+use shruti_core::harvest::Harvest;
 use shruti_core::subtitle::{read_subtitles, SubtitleFormat};
 use shruti_core::{Engine, Lexicon, Transcript};
 
@@ -71,4 +73,40 @@ pub fn engine(lexicon_dir: Option<&Path>) -> Result<Engine> {
     let engine = Engine::builder().lexicon(lexicon).build();
     tracing::debug!(entries, elapsed_ms = started.elapsed().as_millis() as u64, "engine ready");
     Ok(engine)
+}
+
+/// The lexicon for the text `model` writes, with the model's heard forms as variants when
+/// `heard` (its harvest beside it in the models folder, else one shipped for the same file; see
+/// `shruti model harvest`).
+pub fn lexicon_for_model(lexicon_dir: Option<&Path>, model: &Path, heard: bool) -> Result<Lexicon> {
+    let lexicon = lexicon(lexicon_dir)?;
+    let harvest = if heard { harvest_for(model)? } else { None };
+    let Some(harvest) = harvest else { return Ok(lexicon) };
+    let variants = harvest.variants(&Engine::builder().lexicon(lexicon.clone()).build());
+    let (lexicon, skipped) = lexicon.with_heard(&variants);
+    tracing::debug!(model = %harvest.model, variants = variants.len(), skipped, "heard forms added");
+    Ok(lexicon)
+}
+
+/// The harvest made with this model file, if there is one.
+fn harvest_for(model: &Path) -> Result<Option<Harvest>> {
+    let store = ModelStore::open(ModelStore::default_dir()).map_err(|e| anyhow::anyhow!(e))?;
+    let installed = store.list().unwrap_or_default();
+    let file = model.file_name().and_then(|f| f.to_str()).unwrap_or("");
+    let known = installed.iter().find(|m| m.file == file && store.dir().join(&m.file) == model);
+    let (name, sha256) = match known {
+        Some(m) => (Some(m.name.clone()), m.sha256.clone()),
+        None => (None, sha256_file(model).with_context(|| format!("cannot read {}", model.display()))?),
+    };
+    if let Some(name) = name {
+        let beside = store.dir().join(format!("{name}.heard.toml"));
+        if let Ok(text) = std::fs::read_to_string(&beside) {
+            let harvest = Harvest::from_toml(&text, &beside.display().to_string())?;
+            if harvest.sha256 == sha256 {
+                return Ok(Some(harvest));
+            }
+            tracing::warn!("{}: made for another file of {name}; not used", beside.display());
+        }
+    }
+    Ok(Harvest::bundled(&sha256))
 }

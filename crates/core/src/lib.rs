@@ -30,12 +30,13 @@ pub use english::EnglishWords;
 pub use error::{Error, Result, Warning};
 pub use lexicon::Lexicon;
 pub use report::{Analysis, Correction, Flag, FlagKind, Reason, Suggestion, SuggestionSource, VerseMatch};
-pub use transcript::{Heard, HeardCandidate, Probe, ProbeCandidate, Segment, Transcript, Word};
+pub use transcript::{BiasForm, Heard, HeardCandidate, Probe, ProbeCandidate, Segment, Transcript, Word};
 pub use verse::{VerseCorpus, VerseIndex};
 
 pub mod engine;
 mod english;
 mod error;
+pub mod harvest;
 pub mod lexicon;
 pub mod metrics;
 pub mod occurrences;

@@ -42,8 +42,12 @@ pub struct Word {
     pub start_ms: u64,
     /// End, in milliseconds.
     pub end_ms: u64,
-    /// The recogniser's confidence, 0..=1 (the lowest token probability in the word).
+    /// The recogniser's confidence, 0..=1 (the lowest token probability in the word), as the
+    /// model alone gave it: a lexicon bias never raises it.
     pub probability: f32,
+    /// The lexicon bias chose one of the word's tokens over the one the model preferred.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub biased: bool,
 }
 
 impl Segment {
@@ -96,4 +100,16 @@ pub struct ProbeCandidate {
     pub iast: String,
     /// Spellings to read, cased for the span's place ("Krishna", "pranayama").
     pub forms: Vec<String>,
+}
+
+/// A spelling of a term for biasing the recogniser towards it while it decodes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BiasForm {
+    /// The entry's canonical IAST.
+    pub iast: String,
+    /// The spelling, as the recogniser would write it ("Pranayama", "Bhagavad Gita").
+    pub text: String,
+    /// Whether the bias may help the recogniser start it: not for a short term or one whose
+    /// first word is English, which the audio alone must start.
+    pub opens: bool,
 }

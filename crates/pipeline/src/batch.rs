@@ -14,7 +14,7 @@ use std::sync::{mpsc, Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use shruti_asr::{AsrError, CancelToken, DeviceChoice, Event, Model, Options, Verifier};
+use shruti_asr::{AsrError, Bias, CancelToken, DeviceChoice, Event, Model, Options, Strength, Verifier};
 use shruti_core::subtitle::{read_subtitles, SubtitleFormat};
 use shruti_core::{Engine, Lexicon};
 use shruti_store::{ErrorClass, FailOutcome, Job, JobCounts, MediaKind, NewTranscript, Project, Source};
@@ -43,6 +43,8 @@ pub struct AsrSetup {
     pub options: Options,
     /// Re-score doubtful spans against the audio with the project's engine.
     pub rescore: bool,
+    /// Push the decoder towards the project's lexicon terms.
+    pub bias: Strength,
     /// Recogniser workers (one per GPU; one on a CPU, which whisper already fills).
     pub workers: usize,
 }
@@ -337,7 +339,7 @@ fn process(
 fn worker(ctx: &Ctx, kind: MediaKind, asr: Option<&AsrSetup>) -> Result<()> {
     let mut project = Project::open(ctx.project_dir)?;
     project.batch_durability()?;
-    let mut model: Option<Model> = None;
+    let mut model: Option<(Model, Option<Arc<Bias>>)> = None;
     while !ctx.cancel.is_cancelled() {
         let seen = ctx.nudge.rings();
         let Some(job) = project.claim_job(kind)? else {
@@ -351,7 +353,11 @@ fn worker(ctx: &Ctx, kind: MediaKind, asr: Option<&AsrSetup>) -> Result<()> {
         };
         if let (Some(setup), None) = (asr, &model) {
             match Model::load(&setup.model_path, setup.device, setup.flash_attention) {
-                Ok(m) => model = Some(m),
+                Ok(m) => {
+                    let engine = &ctx.engine;
+                    let bias = Bias::new(&m, &engine.bias_forms(), setup.bias, |w| engine.is_english(w));
+                    model = Some((m, bias.map(Arc::new)));
+                }
                 Err(e) => {
                     // Not the file's fault: leave it queued for a batch that can transcribe.
                     project.release_job(job.id)?;
@@ -369,7 +375,7 @@ fn worker(ctx: &Ctx, kind: MediaKind, asr: Option<&AsrSetup>) -> Result<()> {
                 .flatten(),
         });
         let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| match (asr, &model) {
-            (Some(setup), Some(model)) => transcribe(ctx, &mut project, &job, setup, model),
+            (Some(setup), Some((model, bias))) => transcribe(ctx, &mut project, &job, setup, model, bias.clone()),
             _ => import(ctx, &mut project, &job),
         }))
         .unwrap_or_else(|panic| {
@@ -444,8 +450,10 @@ fn transcribe(
     job: &Job,
     setup: &AsrSetup,
     model: &Model,
+    bias: Option<Arc<Bias>>,
 ) -> Result<Counts, JobError> {
     let mut options = setup.options.clone();
+    options.bias = bias;
     if let Some(threads) = job.threads {
         options.threads = threads as usize;
     }

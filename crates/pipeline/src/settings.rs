@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use shruti_asr::Strength;
 
 use crate::error::{Error, Result};
 use crate::export::write_atomic;
@@ -26,6 +27,8 @@ pub struct Settings {
     pub min_score: f32,
     /// Re-score doubtful spans against the audio when transcribing.
     pub rescore: bool,
+    /// Push the decoder towards lexicon terms when transcribing.
+    pub bias: Strength,
     /// Most recent first.
     pub recent: Vec<Recent>,
 }
@@ -51,6 +54,7 @@ impl Default for Settings {
             device: "auto".into(),
             min_score: 0.0,
             rescore: false,
+            bias: Strength::Off,
             recent: Vec::new(),
         }
     }

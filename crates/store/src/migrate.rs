@@ -13,6 +13,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("../migrations/0004_team_sync.sql")),
     (5, include_str!("../migrations/0005_team_withdrawals.sql")),
     (6, include_str!("../migrations/0006_team_jobs.sql")),
+    (7, include_str!("../migrations/0007_heard.sql")),
 ];
 
 /// The version this build writes.

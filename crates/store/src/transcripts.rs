@@ -126,10 +126,10 @@ impl Project {
     /// The transcript of a media file, as recognised or imported (words included).
     pub fn load_transcript(&self, transcript_id: i64) -> Result<Transcript> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, start_ms, end_ms, cue_id, settings, text FROM segments WHERE transcript_id = ?1 ORDER BY idx",
+            "SELECT id, start_ms, end_ms, cue_id, settings, text, heard FROM segments WHERE transcript_id = ?1 ORDER BY idx",
         )?;
         let mut words = self.conn.prepare_cached(
-            "SELECT text, start_ms, end_ms, probability FROM words WHERE segment_id = ?1 ORDER BY idx",
+            "SELECT text, start_ms, end_ms, probability, biased FROM words WHERE segment_id = ?1 ORDER BY idx",
         )?;
         let mut segments = Vec::new();
         let mut rows = stmt.query([transcript_id])?;
@@ -137,9 +137,16 @@ impl Project {
             let id: i64 = r.get(0)?;
             let w: Vec<Word> = words
                 .query_map([id], |w| {
-                    Ok(Word { text: w.get(0)?, start_ms: w.get(1)?, end_ms: w.get(2)?, probability: w.get(3)? })
+                    Ok(Word {
+                        text: w.get(0)?,
+                        start_ms: w.get(1)?,
+                        end_ms: w.get(2)?,
+                        probability: w.get(3)?,
+                        biased: w.get(4)?,
+                    })
                 })?
                 .collect::<Result<_, _>>()?;
+            let heard: Option<String> = r.get(6)?;
             segments.push(Segment {
                 id: r.get(3)?,
                 start_ms: r.get(1)?,
@@ -147,7 +154,7 @@ impl Project {
                 text: r.get(5)?,
                 settings: r.get(4)?,
                 words: (!w.is_empty()).then_some(w),
-                heard: Vec::new(),
+                heard: heard.and_then(|h| serde_json::from_str(&h).ok()).unwrap_or_default(),
             });
         }
         Ok(Transcript { segments })
@@ -205,20 +212,23 @@ impl Project {
 
 fn insert_segments(tx: &Transaction, transcript_id: i64, transcript: &Transcript) -> Result<Vec<i64>> {
     let mut seg = tx.prepare_cached(
-        "INSERT INTO segments (transcript_id, idx, start_ms, end_ms, cue_id, settings, text, auto_text)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7) RETURNING id",
+        "INSERT INTO segments (transcript_id, idx, start_ms, end_ms, cue_id, settings, text, auto_text, heard)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8) RETURNING id",
     )?;
     let mut word = tx.prepare_cached(
-        "INSERT INTO words (segment_id, idx, text, start_ms, end_ms, probability) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO words (segment_id, idx, text, start_ms, end_ms, probability, biased)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
     let mut ids = Vec::with_capacity(transcript.segments.len());
     for (i, s) in transcript.segments.iter().enumerate() {
+        // Serialising plain numbers and strings cannot fail.
+        let heard = (!s.heard.is_empty()).then(|| serde_json::to_string(&s.heard).ok()).flatten();
         let id: i64 = seg.query_row(
-            params![transcript_id, i as i64, s.start_ms as i64, s.end_ms as i64, s.id, s.settings, s.text],
+            params![transcript_id, i as i64, s.start_ms as i64, s.end_ms as i64, s.id, s.settings, s.text, heard],
             |r| r.get(0),
         )?;
         for (j, w) in s.words.iter().flatten().enumerate() {
-            word.execute(params![id, j as i64, w.text, w.start_ms as i64, w.end_ms as i64, w.probability])?;
+            word.execute(params![id, j as i64, w.text, w.start_ms as i64, w.end_ms as i64, w.probability, w.biased])?;
         }
         ids.push(id);
     }

@@ -78,6 +78,7 @@ pub fn start_batch<R: Runtime>(
                 flash_attention: false,
                 options: Options::default(),
                 rescore: settings.rescore,
+                bias: settings.bias,
                 workers: 1,
             }),
             None,

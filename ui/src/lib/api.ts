@@ -32,6 +32,8 @@ export interface Settings {
   min_score: number;
   /** Re-score doubtful words against the audio when transcribing (slower). */
   rescore: boolean;
+  /** Push the decoder towards lexicon terms: off, light, normal or strong. */
+  bias: "off" | "light" | "normal" | "strong";
   recent: Recent[];
 }
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
-use shruti_asr::{CancelToken, DeviceChoice, Options};
+use shruti_asr::{CancelToken, DeviceChoice, Options, Strength};
 use shruti_pipeline::batch::{self, AsrSetup, BatchEvent, BatchOptions};
 use shruti_pipeline::team;
 use shruti_pipeline::team::queue::{self, TeamEvent, TeamOptions};
@@ -77,8 +77,12 @@ struct RunArgs {
     no_asr: bool,
     /// Re-score doubtful spans against the audio: on or off (off by default: on costs 2.3–2.5×
     /// the time for a few points of term recall; see README).
-    #[arg(long, default_value = "off", value_parser = clap::builder::BoolishValueParser::new())]
+    #[arg(long, default_value = "off", action = clap::ArgAction::Set, value_parser = clap::builder::BoolishValueParser::new())]
     rescore: bool,
+    /// Push the decoder towards lexicon terms as it decodes: off, light, normal or strong (off by
+    /// default; see README).
+    #[arg(long, default_value = "off")]
+    bias: Strength,
     /// Take jobs from this team server's queue instead of scanning DIR: DIR is where the
     /// shared drive is on this machine (job paths are relative to it); --project is required.
     /// Log in first with `shruti sync login --server URL`.
@@ -153,6 +157,7 @@ impl RunArgs {
                 flash_attention: false,
                 options,
                 rescore: self.rescore,
+                bias: self.bias,
                 workers: 1,
             })
         };

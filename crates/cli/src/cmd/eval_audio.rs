@@ -6,7 +6,7 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use serde::Serialize;
-use shruti_asr::{CancelToken, DeviceChoice, Model, Options, Verifier};
+use shruti_asr::{Bias, CancelToken, DeviceChoice, Model, Options, Strength, Verifier};
 use shruti_core::metrics::{wer, ErrorRate};
 use shruti_core::occurrences::{OccurrenceScores, TermFinder};
 use shruti_core::{Engine, Transcript};
@@ -27,10 +27,19 @@ pub struct Cmd {
     /// Folders of clips; each is scored as a set.
     #[arg(required = true)]
     dirs: Vec<PathBuf>,
-    /// Modes, comma-separated: off (Whisper's text, then the engine), rescore (doubtful spans
-    /// re-scored against the audio). The first is the reference for time and WER.
-    #[arg(long, value_delimiter = ',', default_value = "off,rescore")]
+    /// Modes, comma-separated: off (Whisper's text, then the engine, as before this work), heard
+    /// (the engine also knows the model's heard forms), bias (decoding pushed towards lexicon
+    /// terms), rescore (doubtful spans re-scored against the audio), both. The first is the
+    /// reference for time and WER.
+    #[arg(long, value_delimiter = ',', default_value = "off,heard")]
     modes: Vec<Mode>,
+    /// Bias strength of the bias and both modes.
+    #[arg(long, default_value = "normal")]
+    bias: Strength,
+    /// Every mode but off reads the model's heard forms as variants (`shruti model harvest`):
+    /// on or off.
+    #[arg(long, default_value = "on", action = clap::ArgAction::Set, value_parser = clap::builder::BoolishValueParser::new())]
+    heard: bool,
     /// An installed model's name or a ggml model file.
     #[arg(long, default_value = "tiny.en")]
     model: String,
@@ -68,7 +77,22 @@ pub struct Cmd {
 #[serde(rename_all = "kebab-case")]
 enum Mode {
     Off,
+    Heard,
+    Bias,
     Rescore,
+    Both,
+}
+
+impl Mode {
+    fn name(self) -> &'static str {
+        match self {
+            Mode::Off => "off",
+            Mode::Heard => "heard",
+            Mode::Bias => "bias",
+            Mode::Rescore => "rescore",
+            Mode::Both => "both",
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -90,20 +114,33 @@ impl Cmd {
         let mut config = shruti_core::Config::default();
         config.heard_auto_margin = self.heard_auto_margin.unwrap_or(config.heard_auto_margin);
         config.heard_suggest_margin = self.heard_suggest_margin.unwrap_or(config.heard_suggest_margin);
-        let engine = Arc::new(Engine::builder().lexicon(input::lexicon(lexicon)?).config(config).build());
-        let finder = TermFinder::new(engine.lexicon());
-        let model = Model::load(&resolve_model(&self.model)?, DeviceChoice::Auto, false)?;
+        let model_path = resolve_model(&self.model)?;
+        let plain = Arc::new(Engine::builder().lexicon(input::lexicon(lexicon)?).config(config.clone()).build());
+        let engine = match self.heard {
+            true => {
+                let lexicon = input::lexicon_for_model(lexicon, &model_path, true)?;
+                Arc::new(Engine::builder().lexicon(lexicon).config(config).build())
+            }
+            false => plain.clone(),
+        };
+        let finder = TermFinder::new(plain.lexicon());
+        let model = Model::load(&model_path, DeviceChoice::Auto, false)?;
+        let bias = Bias::new(&model, &engine.bias_forms(), self.bias, |w| engine.is_english(w)).map(Arc::new);
         let mut reports = Vec::new();
         for dir in &self.dirs {
             let clips = clips(dir)?;
             let mut first_seconds = None;
             for &mode in &self.modes {
+                let engine = if mode == Mode::Off { &plain } else { &engine };
                 let mut options = Options::default();
                 if let Some(threads) = self.threads {
                     options.threads = threads.max(1);
                 }
-                if mode == Mode::Rescore {
+                if matches!(mode, Mode::Rescore | Mode::Both) {
                     options.rescore = Some(engine.clone() as Arc<dyn Verifier>);
+                }
+                if matches!(mode, Mode::Bias | Mode::Both) {
+                    options.bias = bias.clone();
                 }
                 let mut report = SetReport {
                     dir: dir.display().to_string(),
@@ -146,8 +183,8 @@ impl Cmd {
 
     fn print(&self, r: &SetReport) {
         let mode = match r.mode {
-            Mode::Off => "off",
-            Mode::Rescore => "rescore",
+            Mode::Bias | Mode::Both => format!("{} {}", r.mode.name(), self.bias.name()),
+            _ => r.mode.name().to_owned(),
         };
         println!(
             "{} [{mode}]: {} clips, {:.0} s of audio in {:.1} s ({:.2}× the first mode)",

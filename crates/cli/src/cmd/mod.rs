@@ -10,6 +10,7 @@ mod eval;
 mod eval_audio;
 mod export;
 mod flag;
+mod harvest;
 mod lexicon;
 mod model;
 mod project;
@@ -68,7 +69,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     let lexicon = cli.lexicon.as_deref();
     match cli.command {
         Command::Transcribe(cmd) => cmd.run(lexicon),
-        Command::Model(cmd) => cmd.run(),
+        Command::Model(cmd) => cmd.run(lexicon),
         Command::Correct(cmd) => cmd.run(lexicon),
         Command::Flag(cmd) => cmd.run(lexicon),
         Command::Lexicon(cmd) => cmd.run(lexicon),

@@ -31,13 +31,18 @@ pub enum Cmd {
         quantize: Weights,
     },
     /// Print the file of an installed model.
-    Path { name: String },
+    Path {
+        name: String,
+    },
     /// Delete an installed model.
-    Remove { name: String },
+    Remove {
+        name: String,
+    },
+    Harvest(super::harvest::Cmd),
 }
 
 impl Cmd {
-    pub fn run(self) -> Result<ExitCode> {
+    pub fn run(self, lexicon: Option<&std::path::Path>) -> Result<ExitCode> {
         let store = ModelStore::open(ModelStore::default_dir()).map_err(|e| anyhow!(e))?;
         match self {
             Cmd::List => {
@@ -90,6 +95,7 @@ impl Cmd {
                 let entry = store.remove(&name).map_err(|e| anyhow!(e))?;
                 eprintln!("removed {} ({})", entry.name, entry.file);
             }
+            Cmd::Harvest(cmd) => return cmd.run(&crate::input::lexicon(lexicon)?),
         }
         Ok(ExitCode::SUCCESS)
     }

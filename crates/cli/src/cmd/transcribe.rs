@@ -9,7 +9,7 @@ use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use serde::Serialize;
 use shruti_asr::audio::AudioStream;
 use shruti_asr::models::ModelStore;
-use shruti_asr::{CancelToken, DeviceChoice, Event, Model, Options, Verifier};
+use shruti_asr::{Bias, CancelToken, DeviceChoice, Event, Model, Options, Strength, Verifier};
 use shruti_core::subtitle::{write_subtitles, SubtitleFormat};
 use shruti_core::{Engine, Segment, Transcript};
 
@@ -67,8 +67,16 @@ pub struct Cmd {
     flash_attn: bool,
     /// Re-score doubtful spans against the audio: on or off (off by default: on costs 2.3–2.5×
     /// the time for a few points of term recall; see README).
-    #[arg(long, default_value = "off", value_parser = clap::builder::BoolishValueParser::new())]
+    #[arg(long, default_value = "off", action = clap::ArgAction::Set, value_parser = clap::builder::BoolishValueParser::new())]
     rescore: bool,
+    /// Push the decoder towards lexicon terms as it decodes: off, light, normal or strong (off by
+    /// default: on the never-tuned term audio it cost more than it gained; see README).
+    #[arg(long, default_value = "off")]
+    bias: Strength,
+    /// Read the model's heard forms (`shruti model harvest`; shipped for tiny.en) as lexicon
+    /// variants: on or off.
+    #[arg(long, default_value = "on", action = clap::ArgAction::Set, value_parser = clap::builder::BoolishValueParser::new())]
+    heard: bool,
 }
 
 /// The JSON output: the transcript with words and confidences, and how it was made.
@@ -86,12 +94,23 @@ impl Cmd {
         let formats = self.formats()?;
         self.check_stems()?;
         let model_path = resolve_model(&self.model)?;
-        let engine = if self.raw { None } else { Some(Arc::new(input::engine(lexicon)?)) };
+        let engine = match self.raw {
+            true => None,
+            false => {
+                let lexicon = input::lexicon_for_model(lexicon, &model_path, self.heard)?;
+                Some(Arc::new(Engine::builder().lexicon(lexicon).build()))
+            }
+        };
         std::fs::create_dir_all(&self.output).with_context(|| format!("cannot create {}", self.output.display()))?;
         let loaded = Instant::now();
         let model = Model::load(&model_path, self.device, self.flash_attn)?;
         eprintln!("model {} on {} (loaded in {:.2} s)", self.model, model.device(), loaded.elapsed().as_secs_f32());
+        let bias = match &engine {
+            Some(engine) => Bias::new(&model, &engine.bias_forms(), self.bias, |w| engine.is_english(w)).map(Arc::new),
+            None => None,
+        };
         let mut options = Options {
+            bias,
             language: self.language.clone(),
             beam_size: self.beam,
             temperature_fallback: !self.no_fallback,

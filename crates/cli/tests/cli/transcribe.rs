@@ -122,11 +122,11 @@ fn eval_audio_scores_term_occurrences_per_mode_and_gates_on_them() {
         let name = format!("upanishad_atman.{ext}");
         std::fs::copy(root().join("golden/audio").join(&name), set.join(&name)).unwrap();
     }
-    let o = shruti(&["eval-audio", path_str(&set), "--modes", "off,rescore", "--threads", "2", "--json"]);
+    let o = shruti(&["eval-audio", path_str(&set), "--modes", "off,bias,rescore", "--threads", "2", "--json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let report: Value = serde_json::from_slice(&o.stdout).unwrap();
     let modes: Vec<&str> = report.as_array().unwrap().iter().map(|r| r["mode"].as_str().unwrap()).collect();
-    assert_eq!(modes, ["off", "rescore"]);
+    assert_eq!(modes, ["off", "bias", "rescore"]);
     for r in report.as_array().unwrap() {
         // ātman twice, brahman, Upaniṣads, Śaṅkarācārya, mokṣa, prāṇāyāma, prāṇa, sattva twice,
         // rajas, tamas.
@@ -140,4 +140,26 @@ fn eval_audio_scores_term_occurrences_per_mode_and_gates_on_them() {
     let o = shruti(&["eval-audio", path_str(&set), "--modes", "off", "--threads", "2", "--min-first", "1.01"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("applied or first suggestion"), "{}", stderr(&o));
+}
+
+#[test]
+fn harvest_hears_each_term_once_per_voice_and_resumes() {
+    let _turn = turn();
+    let out = temp_dir("harvest").join("tiny.en.heard.toml");
+    let args = ["model", "harvest", "tiny.en", "--voices", "en-us,hi", "--limit", "3", "--threads", "2", "--out"];
+    let o = shruti(&[&args[..], &[path_str(&out)]].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let harvest = shruti_core::harvest::Harvest::from_toml(&text, "harvest").unwrap();
+    assert_eq!(harvest.len(), 6, "three terms, two voices: {text}");
+    assert!(harvest.has("hi", "Indra") && harvest.has("en-us", "Indra"), "{text}");
+    assert_eq!(harvest.model, "tiny.en");
+    // Run again: nothing left to hear, the file unchanged.
+    let o = shruti(&[&args[..], &[path_str(&out)]].concat());
+    assert!(stderr(&o).contains("0 of 6 left to hear"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), text);
+    // A file made for another model file is refused, not mixed.
+    std::fs::write(&out, text.replace(&harvest.sha256, "0000")).unwrap();
+    let o = shruti(&[&args[..], &[path_str(&out)]].concat());
+    assert!(!o.status.success() && stderr(&o).contains("another model file"), "{}", stderr(&o));
 }

@@ -121,6 +121,11 @@ impl Engine {
         &self.lexicon
     }
 
+    /// Whether `lower` (lowercase) is an English word or name of the engine's word list.
+    pub fn is_english(&self, lower: &str) -> bool {
+        self.english.classify(lower).1
+    }
+
     /// The verse index in use, if verses are looked for.
     pub fn verses(&self) -> Option<&VerseIndex> {
         self.verses.as_ref()

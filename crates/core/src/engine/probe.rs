@@ -11,9 +11,9 @@ use super::analyze::{self, Scratch};
 use super::scan::{words, Scan};
 use super::skeleton::{skeleton_into, SkeletonMode};
 use super::Engine;
-use crate::lexicon::{iast, EntryId};
+use crate::lexicon::{iast, EntryId, Policy};
 use crate::report::{Analysis, FlagKind};
-use crate::transcript::{Probe, ProbeCandidate, Segment};
+use crate::transcript::{BiasForm, Probe, ProbeCandidate, Segment};
 
 /// Candidates kept per doubtful word, over all the spans it is part of.
 const PER_WORD: usize = 6;
@@ -23,6 +23,9 @@ const FORMS: usize = 3;
 const REACH: usize = 2;
 /// A neighbour this sure of a common English word is not part of a term.
 const SURE_ENGLISH: f32 = 0.85;
+/// A term shorter than this (letters) is never started by the bias: too many English words
+/// sound like it.
+const OPENS_FROM: usize = 5;
 
 struct Hit {
     span: (usize, usize),
@@ -131,6 +134,36 @@ impl Engine {
         out
     }
 
+    /// Every spelling of every entry the recogniser could be biased towards: the anglicised and
+    /// folded forms and the variants in plain ASCII letters, lowercase ones also capitalised. A spelling that is itself a common English word ("karma", "yoga") is left
+    /// out: the recogniser writes it unaided, and pushing it would only cost English.
+    pub fn bias_forms(&self) -> Vec<BiasForm> {
+        let mut out = Vec::new();
+        for (_, entry) in self.lexicon.iter() {
+            let letters = iast::ascii_fold(&entry.iast).chars().filter(|c| c.is_alphabetic()).count();
+            // English models write terms in ASCII; diacritics pushed into a word only break it.
+            let mut texts = vec![iast::anglicise(&entry.iast), iast::ascii_fold(&entry.iast)];
+            texts.extend(entry.variants.iter().cloned());
+            texts.retain(|t| t.chars().all(|c| c.is_ascii_alphabetic() || c == ' '));
+            if !entry.iast.starts_with(char::is_uppercase) {
+                let capitals: Vec<String> = texts.iter().map(|t| capitalise(t)).collect();
+                texts.extend(capitals);
+            }
+            texts.sort();
+            texts.dedup();
+            for text in texts {
+                let lower = text.to_lowercase();
+                if text.chars().filter(|c| c.is_alphabetic()).count() < 3 || self.english.is_common(&lower) {
+                    continue;
+                }
+                let first = lower.split([' ', '-']).next().unwrap_or("");
+                let opens = letters >= OPENS_FROM && entry.policy == Policy::Auto && !self.english.classify(first).1;
+                out.push(BiasForm { iast: entry.iast.clone(), text, opens });
+            }
+        }
+        out
+    }
+
     /// Whether the word at `range` may be read as part of a term with a doubtful neighbour: not
     /// when the recogniser was sure of it and it is common English.
     fn may_join(&self, segment: &Segment, range: &std::ops::Range<usize>) -> bool {
@@ -180,7 +213,11 @@ mod tests {
     fn heard(text: &str, probabilities: &[f32]) -> Segment {
         let mut s = Segment::new(0, 1000, text);
         let words = text.split(' ').zip(probabilities);
-        s.words = Some(words.map(|(w, &p)| Word { text: w.into(), start_ms: 0, end_ms: 0, probability: p }).collect());
+        s.words = Some(
+            words
+                .map(|(w, &p)| Word { text: w.into(), start_ms: 0, end_ms: 0, probability: p, biased: false })
+                .collect(),
+        );
         s
     }
 
@@ -201,6 +238,21 @@ mod tests {
         let p = probes.iter().find(|p| p.range == (4..10)).expect("a probe on Matman");
         let atman = p.candidates.iter().find(|c| c.iast == "ātman").expect("ātman among the candidates");
         assert!(atman.forms.contains(&"Atman".to_owned()), "cased like the span: {:?}", atman.forms);
+    }
+
+    #[test]
+    fn bias_forms_leave_english_to_the_audio() {
+        let engine = Engine::builder().build();
+        let forms = engine.bias_forms();
+        let form = |text: &str| forms.iter().find(|f| f.text == text);
+        let pranayama = form("Pranayama").expect("a capitalised anglicised form");
+        assert!(pranayama.opens && pranayama.iast == "prāṇāyāma");
+        assert!(form("prāṇāyāma").is_none(), "no diacritics");
+        // A spelling that is an English word is not pushed at all; a short term or a name
+        // that is an English name is never started by the bias.
+        assert!(form("karma").is_none() && form("yoga").is_none());
+        assert!(forms.iter().filter(|f| f.iast == "Oṃ").all(|f| !f.opens), "a short term");
+        assert!(forms.iter().filter(|f| f.text == "Krishna").all(|f| !f.opens), "an English name");
     }
 
     #[test]

@@ -67,6 +67,35 @@ impl Lexicon {
         }
     }
 
+    /// This lexicon with spellings a recogniser was heard to write, `(IAST, spelling)`, each a
+    /// variant of its entry. One that names no entry, is not a valid variant or is claimed by
+    /// another entry is left out (a harvest is advice, not an edit); returns how many were.
+    pub fn with_heard(mut self, heard: &[(String, String)]) -> (Lexicon, usize) {
+        let mut owner: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
+        for (i, entry) in self.entries.iter().enumerate() {
+            for v in &entry.variants {
+                owner.entry(variant_key(v)).or_insert(i);
+            }
+        }
+        let by_iast: rustc_hash::FxHashMap<String, usize> =
+            self.entries.iter().enumerate().map(|(i, e)| (entry_key(&e.iast), i)).collect();
+        let mut skipped = 0;
+        for (iast, raw) in heard {
+            let (Some(&index), Ok(variant)) = (by_iast.get(&entry_key(iast)), check_variant(raw)) else {
+                skipped += 1;
+                continue;
+            };
+            match owner.entry(variant_key(&variant)) {
+                std::collections::hash_map::Entry::Occupied(o) => skipped += usize::from(*o.get() != index),
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(index);
+                    self.entries[index].variants.push(variant);
+                }
+            }
+        }
+        (Lexicon::new(self.entries, self.revision), skipped)
+    }
+
     fn add(&mut self, addition: &Addition, origin: Origin) -> Result<(), String> {
         match addition {
             Addition::Variant { iast, variant } => {
@@ -162,6 +191,22 @@ impl Lexicon {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn heard_spellings_become_variants_unless_another_entry_has_them() {
+        let base = Lexicon::bundled();
+        let heard = [
+            ("prāṇāyāma".to_owned(), "Renee Amap".to_owned()),
+            ("ātman".to_owned(), "Krishna".to_owned()),
+            ("no such entry".to_owned(), "whatever".to_owned()),
+            ("ātman".to_owned(), "mat-man!".to_owned()),
+        ];
+        let (lexicon, skipped) = base.clone().with_heard(&heard);
+        assert_eq!(skipped, 3);
+        let entry = lexicon.get(lexicon.by_iast("prāṇāyāma").unwrap());
+        assert!(entry.variants.iter().any(|v| v == "Renee Amap"));
+        assert_ne!(lexicon.version(), base.version());
+    }
 
     #[test]
     fn adds_variants_and_entries_and_changes_the_version() {

@@ -14,6 +14,7 @@ fn with_probabilities(text: &str, probs: &[f32]) -> Transcript {
             start_ms: i as u64 * 300,
             end_ms: i as u64 * 300 + 250,
             probability: p,
+            biased: false,
         })
         .collect();
     let mut seg = Segment::new(0, 3000, text);

@@ -1,3 +1,4 @@
+use shruti_core::{Heard, HeardCandidate, Segment, Transcript, Word};
 use shruti_store::{Action, FlagQuery, FlagRow, NewDecision, Project, Scope, StateFilter};
 
 use crate::{import, LECTURE};
@@ -115,4 +116,29 @@ fn reflag_keeps_decided_flags_and_drops_what_the_lexicon_now_knows() {
     let ids: Vec<i64> = all.iter().map(|f| f.id).collect();
     assert_eq!(ids, [flags[0].id, flags[1].id], "the decided flag stays, with its id");
     assert_eq!(project.transcripts().unwrap()[0].lexicon_version.as_deref(), Some(engine.lexicon().version()));
+}
+
+#[test]
+fn what_the_recogniser_heard_survives_a_reload_for_the_next_reflag() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut project = Project::open(dir.path()).unwrap();
+    let mut segment = Segment::new(0, 2000, "the Renee Amap breath");
+    let word =
+        |text: &str, probability, biased| Word { text: text.into(), start_ms: 0, end_ms: 0, probability, biased };
+    segment.words = Some(vec![
+        word("the", 0.99, false),
+        word("Renee", 0.2, true),
+        word("Amap", 0.3, false),
+        word("breath", 0.9, false),
+    ]);
+    segment.heard = vec![Heard {
+        start: 4,
+        end: 14,
+        written: -2.5,
+        candidates: vec![HeardCandidate { iast: "prāṇāyāma".into(), form: "pranayama".into(), score: -0.4 }],
+    }];
+    let transcript = Transcript { segments: vec![segment] };
+    crate::save(&mut project, "breath.flac", &transcript);
+    let id = project.transcripts().unwrap()[0].id;
+    assert_eq!(project.load_transcript(id).unwrap(), transcript);
 }

@@ -10,7 +10,7 @@ mod search;
 use std::path::Path;
 use std::sync::OnceLock;
 
-use shruti_core::{subtitle, Engine};
+use shruti_core::{subtitle, Engine, Transcript};
 use shruti_store::{FoundFile, MediaKind, NewTranscript, Project, Source};
 
 pub fn engine() -> &'static Engine {
@@ -21,22 +21,26 @@ pub fn engine() -> &'static Engine {
 /// Queues a subtitle "file" (no file on disk is needed: the store takes what it is given),
 /// processes it with the real engine and saves it. Returns the media id.
 pub fn import(project: &mut Project, name: &str, srt: &str) -> i64 {
+    save(project, name, &subtitle::parse_srt(srt, name).unwrap().0)
+}
+
+/// Queues a file of that name and saves `transcript` as its result, analysed by the real engine.
+pub fn save(project: &mut Project, name: &str, transcript: &Transcript) -> i64 {
     let found = FoundFile {
         path: Path::new("/lectures").join(name),
         kind: MediaKind::Subtitle,
-        bytes: srt.len() as u64,
+        bytes: 1,
         mtime_ns: 0,
         hash: format!("hash-of-{name}"),
     };
     project.queue_files(&[found]).unwrap();
     let job = project.claim_job(MediaKind::Subtitle).unwrap().expect("a queued job");
-    let (transcript, _) = subtitle::parse_srt(srt, name).unwrap();
-    let analysis = engine().analyze(&transcript);
+    let analysis = engine().analyze(transcript);
     let new = NewTranscript {
         source: Source::Srt,
         model: None,
         settings: serde_json::json!({}),
-        transcript: &transcript,
+        transcript,
         analysis: &analysis,
         lexicon: engine().lexicon(),
     };
