@@ -193,15 +193,6 @@ impl Bias {
         Bias { trie, bonus, starts, spaced, first_special, strength, reach, hyphens }
     }
 
-    pub fn strength(&self) -> Strength {
-        self.strength
-    }
-
-    /// How many token paths it follows (trie nodes).
-    pub fn nodes(&self) -> usize {
-        self.trie.len()
-    }
-
     /// The bonuses for the next token after `text` (the text tokens since the last timestamp),
     /// largest per token; true when `text` ends inside a term (some token continues it).
     fn bonuses(&self, text: &[WhisperTokenId], out: &mut Vec<(WhisperTokenId, f32)>) -> bool {

@@ -73,20 +73,13 @@ pub fn stand_ins(sentences: &[Sentence], written: &str) -> Vec<String> {
     for s in sentences {
         let all = words(&s.reference);
         let term = words(&s.iast).len();
-        let before = all.len() - term - words(s.reference.rsplit(&s.iast).next().unwrap_or("")).len();
+        let before = words(&s.reference[..s.reference.find(&s.iast).unwrap_or(0)]).len();
         terms.push(reference.len() + before..reference.len() + before + term);
         reference.extend(all);
     }
     let w = words(written);
     let to_w = align(&reference, &w);
-    terms
-        .into_iter()
-        .map(|range| {
-            let left = to_w[..range.start].iter().rev().find_map(|x| *x).map_or(0, |k| k + 1);
-            let right = to_w[range.end..].iter().find_map(|x| *x).unwrap_or(w.len()).max(left);
-            w[left..right].join(" ")
-        })
-        .collect()
+    terms.into_iter().map(|range| crate::occurrences::stand_in(&to_w, range, &w)).collect()
 }
 
 /// A model's heard forms, as kept beside the model (and, for tiny.en, in `lexicons/heard/`).

@@ -94,9 +94,7 @@ impl OccurrenceScores {
         for range in &terms {
             in_term[range.clone()].iter_mut().for_each(|x| *x = true);
             self.terms.total += 1;
-            let left = r_to_o[..range.start].iter().rev().find_map(|x| *x).map_or(0, |k| k + 1);
-            let right = r_to_o[range.end..].iter().find_map(|x| *x).unwrap_or(o.len()).max(left);
-            let got = o[left..right].join(" ");
+            let got = stand_in(&r_to_o, range.clone(), &o);
             if fold(&got).contains(&fold(&r[range.clone()].join(" "))) {
                 self.terms.found += 1;
             } else {
@@ -116,6 +114,13 @@ impl OccurrenceScores {
             }
         }
     }
+}
+
+/// The output words between the nearest aligned neighbours of the reference words `range`.
+pub(crate) fn stand_in(r_to_o: &[Option<usize>], range: std::ops::Range<usize>, o: &[String]) -> String {
+    let left = r_to_o[..range.start].iter().rev().find_map(|x| *x).map_or(0, |k| k + 1);
+    let right = r_to_o[range.end..].iter().find_map(|x| *x).unwrap_or(o.len()).max(left);
+    o[left..right].join(" ")
 }
 
 /// A term as compared: lowercase, no spaces, every nasal before a consonant and a final m as ṃ.
