@@ -138,6 +138,8 @@ fn run<R: Runtime>(
     };
     // A batch that failed cancels itself to stop its workers: that is not the user's stop.
     let cancelled = cancel.is_cancelled() && error.is_none();
+    // No longer running before it says so: a batch started on hearing this must not be refused.
+    lock(&state.batch).take();
     let _ = app.emit("batch-finished", Finished { cancelled, error, team });
 }
 
