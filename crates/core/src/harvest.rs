@@ -168,7 +168,11 @@ impl Harvest {
             }
             let text = crate::Transcript { segments: vec![crate::Segment::new(0, 1, form)] };
             let analysis = engine.analyze(&text);
-            if !analysis.corrections.is_empty() || analysis.flags.iter().any(|f| !f.suggestions.is_empty()) {
+            // A guess by sound alone is weaker than what the model was heard to write.
+            let read = |f: &crate::Flag| {
+                !f.suggestions.is_empty() && !f.reasons.iter().any(|r| matches!(r, crate::Reason::SoundsLike { .. }))
+            };
+            if !analysis.corrections.is_empty() || analysis.flags.iter().any(read) {
                 continue;
             }
             out.push((iast.to_owned(), form.to_owned()));

@@ -25,6 +25,12 @@ pub enum Reason {
         /// Edits between the skeletons.
         distance: u8,
     },
+    /// Read as English spelling, the span sounds this close to the entry: 0 the same sounds,
+    /// 0.3 about one sound in three misheard.
+    SoundsLike {
+        /// Weighted edits per sound.
+        distance: f32,
+    },
     /// The recogniser was unsure of the word.
     LowAsrConfidence {
         /// The lowest word probability in the span.

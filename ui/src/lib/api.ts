@@ -63,6 +63,8 @@ export interface Reason {
   form?: string;
   score?: number;
   written?: number;
+  /** sounds-like: weighted edits per sound, 0 the same sounds. */
+  distance?: number;
 }
 
 export interface FlagRow {

@@ -9,6 +9,7 @@ use super::fuzzy::Candidate;
 use super::scan::{apply_case, sentence_start, words, Scan};
 use super::shape::sanskrit_shape;
 use super::skeleton::{skeleton_into, SkeletonMode};
+use super::sound::{first_per_entry, Near};
 use super::Engine;
 use crate::lexicon::{EntryId, Policy};
 use crate::report::{Analysis, Correction, Flag, FlagKind, Reason, Suggestion, SuggestionSource, VerseMatch};
@@ -27,6 +28,8 @@ pub(crate) struct Scratch {
     candidates: Vec<Candidate>,
     /// Sound-alike results by lowercased word: lectures repeat their terms.
     sound_alikes: FxHashMap<String, (Vec<Candidate>, bool)>,
+    /// Entries near by sound (and whether as a plural), by lowercased span.
+    near: FxHashMap<String, Vec<(Near, bool)>>,
     probs: Vec<(Range<usize>, f32)>,
     verse: VerseScratch,
 }
@@ -92,11 +95,13 @@ pub(crate) fn segment(
         }
         covered.push((hit.start, hit.end));
     }
-    let mut covered = covered.into_iter().peekable();
     let tokens = std::mem::take(&mut s.tokens);
-    for t in &tokens {
-        while covered.next_if(|&(_, end)| end <= t.start).is_some() {}
-        if covered.peek().is_some_and(|&(start, _)| start < t.end) {
+    let mut settled = vec![false; tokens.len()];
+    let mut hit = covered.iter().peekable();
+    for (t, settled) in tokens.iter().zip(&mut settled) {
+        while hit.next_if(|&&(_, end)| end <= t.start).is_some() {}
+        if hit.peek().is_some_and(|&&(start, _)| start < t.end) {
+            *settled = true;
             continue;
         }
         if let Some(o) = judge_word(&ctx, s, t) {
@@ -105,6 +110,8 @@ pub(crate) fn segment(
     }
     s.hits = hits;
     s.tokens = tokens;
+    near_misses(&ctx, s, &settled, &mut outcomes);
+    compounds(&ctx, s, &mut outcomes);
     if !segment.heard.is_empty() {
         apply_heard(&ctx, &mut outcomes);
     }
@@ -430,6 +437,243 @@ fn judge_word(ctx: &Ctx, s: &mut Scratch, t: &Token) -> Option<Outcome> {
     Some(Outcome::Flag(flag(ctx, range, FlagKind::Fuzzy, top_score, reasons, suggestions)))
 }
 
+/// Words joined to a doubtful one, at most, on either side, when it is looked up by sound.
+const JOIN_REACH: usize = 2;
+/// A neighbour the recogniser was this sure of, if common English, is not part of a term.
+const SURE_ENGLISH: f32 = 0.85;
+/// What each joined word adds to a span's distance: a join must earn its place.
+const JOIN_COST: f32 = 0.02;
+/// The nearest entry is applied only this much nearer than the next.
+const RIVAL_GAP: f32 = 0.08;
+
+/// Entries near a span of words by sound (and whether as a plural), nearest first.
+type NearList = Vec<(Near, bool)>;
+
+/// Looks up by sound what neither the lexicon nor the skeleton placed: each word left doubtful
+/// without a suggestion, and each unknown word, alone and joined with its doubtful neighbours
+/// (Whisper splits a term it does not know: "Nila kanta"). The nearest entry is suggested, or
+/// applied when it is very near, unrivalled and nothing common English is in the span.
+fn near_misses(ctx: &Ctx, s: &mut Scratch, settled: &[bool], outcomes: &mut Vec<Outcome>) {
+    let engine = ctx.engine;
+    let text = &ctx.segment.text;
+    let ranges = word_ranges(s);
+    let open_flag = |o: &Outcome, r: &Range<usize>| {
+        matches!(o, Outcome::Flag(f) if f.suggestions.is_empty() && overlaps(&f.range, r)
+            && matches!(f.kind, FlagKind::LowConfidence | FlagKind::UnknownTerm))
+    };
+    let mut free: Vec<bool> = ranges
+        .iter()
+        .zip(settled)
+        .map(|(r, &settled)| !settled && !outcomes.iter().any(|o| overlaps(o.range(), r) && !open_flag(o, r)))
+        .collect();
+    let seed: Vec<bool> = (0..ranges.len())
+        .map(|i| {
+            let t = &s.tokens[i];
+            let word = &text[ranges[i].clone()];
+            free[i]
+                && (outcomes.iter().any(|o| open_flag(o, &ranges[i]))
+                    || (!t.known && word.chars().count() >= 4 && word.chars().all(char::is_alphabetic)))
+        })
+        .collect();
+    let joinable: Vec<bool> = (0..ranges.len())
+        .map(|i| {
+            free[i] && (seed[i] || !s.tokens[i].english || min_prob(s, &ranges[i]).is_some_and(|p| p < SURE_ENGLISH))
+        })
+        .collect();
+    for i in (0..ranges.len()).filter(|&i| seed[i]) {
+        if !free[i] {
+            continue;
+        }
+        // The span (first and last word) whose sound is nearest an entry.
+        let mut best: Option<(f32, Range<usize>, NearList)> = None;
+        for a in i.saturating_sub(JOIN_REACH)..=i {
+            for b in i..(i + JOIN_REACH + 1).min(ranges.len()) {
+                if b - a > JOIN_REACH || !(a..=b).all(|k| joinable[k] && free[k]) || !adjacent(text, &ranges[a..=b]) {
+                    continue;
+                }
+                let near = near_span(engine, s, text, &ranges[a..=b]);
+                let Some(&(top, _)) = near.first() else { continue };
+                let cost = top.distance + JOIN_COST * (b - a) as f32;
+                if best.as_ref().is_none_or(|x| cost < x.0) {
+                    best = Some((cost, a..b + 1, near));
+                }
+            }
+        }
+        let Some((_, words, near)) = best else { continue };
+        let range = ranges[words.start].start..ranges[words.end - 1].end;
+        // What the words were flagged for still holds; the sound adds what they may be.
+        let (covered, kept): (Vec<Outcome>, Vec<Outcome>) =
+            std::mem::take(outcomes).into_iter().partition(|o| overlaps(o.range(), &range));
+        *outcomes = kept;
+        let doubts: Vec<Flag> =
+            covered.into_iter().filter_map(|o| if let Outcome::Flag(f) = o { Some(f) } else { None }).collect();
+        free[words.clone()].iter_mut().for_each(|f| *f = false);
+        let auto = certain(engine, &near, &text[range.clone()]) && !words.clone().any(|k| s.tokens[k].english);
+        let kind = [FlagKind::UnknownTerm, FlagKind::LowConfidence]
+            .into_iter()
+            .find(|&k| doubts.iter().any(|f| f.kind == k))
+            .unwrap_or(FlagKind::Fuzzy);
+        let reasons = doubts.into_iter().flat_map(|f| f.reasons).collect();
+        outcomes.push(by_sound(ctx, range, &near, auto, kind, reasons, None));
+    }
+}
+
+/// Terms Whisper split into words the lexicon knows each of ("Nila Kanda": Nīla and kāṇḍa, for
+/// Nīlakaṇṭha): two or three adjacent words, each already corrected or flagged, whose sound
+/// together is very near one entry. The words as corrected one by one stay a suggestion.
+fn compounds(ctx: &Ctx, s: &mut Scratch, outcomes: &mut Vec<Outcome>) {
+    let engine = ctx.engine;
+    let text = &ctx.segment.text;
+    let ranges = word_ranges(s);
+    let mut i = 0;
+    while i < ranges.len() {
+        let mut next = i + 1;
+        // The longest span first: "Shiva Ratri" before "Ratri".
+        for b in (i + 1..(i + JOIN_REACH + 1).min(ranges.len())).rev() {
+            let words = &ranges[i..=b];
+            let range = words[0].start..words[words.len() - 1].end;
+            let inside: Vec<&Outcome> = outcomes.iter().filter(|o| overlaps(o.range(), &range)).collect();
+            let each_word_placed = words.iter().all(|w| inside.iter().any(|o| overlaps(o.range(), w)));
+            let within = inside.iter().all(|o| range.start <= o.range().start && o.range().end <= range.end);
+            if inside.len() < 2 || !each_word_placed || !within || !adjacent(text, words) {
+                continue;
+            }
+            let near = near_span(engine, s, text, words);
+            let Some(&(top, _)) = near.first() else { continue };
+            let pieces: Vec<EntryId> = inside.iter().filter_map(|o| outcome_entry(o)).collect();
+            if top.distance > engine.config.sound_auto || pieces.contains(&top.entry) {
+                continue;
+            }
+            // The words as the lexicon read them one by one, for the expert to keep.
+            let mut apart = String::new();
+            let mut at = range.start;
+            for o in &inside {
+                if let Outcome::Correct(c) = o {
+                    apart.push_str(&text[at..c.range.start]);
+                    apart.push_str(&c.replacement);
+                    at = c.range.end;
+                }
+            }
+            apart.push_str(&text[at..range.end]);
+            let all_corrected = inside.iter().all(|o| matches!(o, Outcome::Correct(_)));
+            let auto = all_corrected && certain(engine, &near, &text[range.clone()]);
+            let apart = (apart != text[range.clone()]).then_some(Suggestion {
+                text: apart,
+                score: 0.5,
+                source: SuggestionSource::Lexicon,
+                deva: None,
+                entry: None,
+            });
+            outcomes.retain(|o| !overlaps(o.range(), &range));
+            outcomes.push(by_sound(ctx, range, &near, auto, FlagKind::Fuzzy, Vec::new(), apart));
+            next = b + 1;
+            break;
+        }
+        i = next;
+    }
+}
+
+fn word_ranges(s: &Scratch) -> Vec<Range<usize>> {
+    s.tokens.iter().map(|t| s.scan.original_range(t.start, t.end)).collect()
+}
+
+fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
+    a.start < b.end && b.start < a.end
+}
+
+/// Whether only spaces and hyphens part the words: a comma or a full stop ends a term.
+fn adjacent(text: &str, words: &[Range<usize>]) -> bool {
+    words.windows(2).all(|w| text[w[0].end..w[1].start].chars().all(|c| c.is_whitespace() || c == '-'))
+}
+
+fn outcome_entry(o: &Outcome) -> Option<EntryId> {
+    match o {
+        Outcome::Correct(c) => Some(c.entry),
+        Outcome::Flag(f) => f.suggestions.first().and_then(|s| s.entry),
+    }
+}
+
+/// The entries near these words, read together, by sound (cached: lectures repeat their terms).
+fn near_span(engine: &Engine, s: &mut Scratch, text: &str, words: &[Range<usize>]) -> NearList {
+    let joined: String = words.iter().flat_map(|r| text[r.clone()].chars().flat_map(char::to_lowercase)).collect();
+    s.near.entry(joined).or_insert_with_key(|joined| near_spellings(engine, joined)).clone()
+}
+
+/// Whether the nearest entry is near enough, and far enough ahead of the next, to be applied
+/// to `surface` without asking.
+fn certain(engine: &Engine, near: &[(Near, bool)], surface: &str) -> bool {
+    let Some(&(top, _)) = near.first() else { return false };
+    let rival = near.get(1).map_or(1.0, |n| n.0.distance);
+    top.distance <= engine.config.sound_auto
+        && rival - top.distance >= RIVAL_GAP
+        && engine.lexicon.get(top.entry).policy == Policy::Auto
+        && surface.chars().filter(|c| c.is_alphabetic()).count() >= 5
+        && !surface.contains('<')
+}
+
+/// The correction (when `auto`) or flag that the entries near `range` by sound make, with the
+/// flag's other `reasons` and an `extra` last suggestion.
+fn by_sound(
+    ctx: &Ctx,
+    range: Range<usize>,
+    near: &[(Near, bool)],
+    auto: bool,
+    kind: FlagKind,
+    mut reasons: Vec<Reason>,
+    extra: Option<Suggestion>,
+) -> Outcome {
+    let engine = ctx.engine;
+    let text = &ctx.segment.text;
+    let surface = &text[range.clone()];
+    let casing = if sentence_start(text, range.start, ctx.starts_sentence) { surface } else { "" };
+    let spell = |&(n, plural): &(Near, bool)| {
+        let e = engine.lexicon.get(n.entry);
+        let iast = if plural { format!("{}s", e.iast) } else { e.iast.clone() };
+        apply_case(&iast, casing)
+    };
+    let score = |d: f32| (0.95 - d).clamp(0.0, 1.0);
+    let top = near[0].0;
+    let sound = Reason::SoundsLike { distance: top.distance };
+    if auto {
+        return Outcome::Correct(Correction {
+            segment: ctx.index,
+            range,
+            original: surface.to_owned(),
+            replacement: spell(&near[0]),
+            entry: top.entry,
+            score: score(top.distance),
+            reasons: vec![sound],
+        });
+    }
+    let mut suggestions: Vec<Suggestion> = near
+        .iter()
+        .take(5)
+        .map(|n| Suggestion {
+            text: spell(n),
+            score: score(n.0.distance),
+            source: SuggestionSource::Phonetic,
+            deva: Some(engine.lexicon.get(n.0.entry).deva.clone()),
+            entry: Some(n.0.entry),
+        })
+        .collect();
+    suggestions.extend(extra);
+    reasons.push(sound);
+    Outcome::Flag(flag(ctx, range, kind, score(top.distance), reasons, suggestions))
+}
+
+/// Entries near `lower` by sound, and, for an English plural, near it without its s; nearest
+/// first, one per entry.
+fn near_spellings(engine: &Engine, lower: &str) -> Vec<(Near, bool)> {
+    let limit = engine.config.sound_suggest;
+    let mut near: Vec<(Near, bool)> = engine.sounds().near(lower, limit).into_iter().map(|n| (n, false)).collect();
+    if let Some(base) = lower.strip_suffix('s').filter(|b| b.len() >= 4) {
+        near.extend(engine.sounds().near(base, limit).into_iter().map(|n| (n, true)));
+    }
+    near.sort_by(|a, b| a.0.distance.total_cmp(&b.0.distance));
+    first_per_entry(&mut near, |n| n.0.entry);
+    near
+}
+
 /// Replaces what the text alone said of each re-scored span with what the audio said: the
 /// strongest evidence first, a span overlapping one already decided left alone. A candidate far
 /// enough above what was written is applied (policy permitting, and never over words that are all
@@ -443,7 +687,6 @@ fn apply_heard(ctx: &Ctx, outcomes: &mut Vec<Outcome>) {
     let mut heard: Vec<&Heard> =
         ctx.segment.heard.iter().filter(|h| h.start < h.end && text.get(h.start..h.end).is_some()).collect();
     heard.sort_by(|a, b| margin(b).total_cmp(&margin(a)));
-    let overlaps = |a: &Range<usize>, b: &Range<usize>| a.start < b.end && b.start < a.end;
     let mut taken: Vec<Range<usize>> = Vec::new();
     for h in heard {
         let range = h.start..h.end;

@@ -8,6 +8,7 @@ mod probe;
 mod scan;
 mod shape;
 pub(crate) mod skeleton;
+mod sound;
 
 use crate::english::EnglishWords;
 use crate::lexicon::Lexicon;
@@ -35,6 +36,11 @@ pub struct Config {
     pub heard_auto_margin: f32,
     /// A re-scored candidate no further than this below what was written is suggested.
     pub heard_suggest_margin: f32,
+    /// A doubtful or unknown word whose sound is this close to an entry's (weighted edits per
+    /// sound) is given that entry as a suggestion.
+    pub sound_suggest: f32,
+    /// An unknown word this close by sound to one entry, with no rival near it, is corrected.
+    pub sound_auto: f32,
 }
 
 impl Default for Config {
@@ -47,6 +53,8 @@ impl Default for Config {
             verses: true,
             heard_auto_margin: 0.2,
             heard_suggest_margin: 1.5,
+            sound_suggest: 0.3,
+            sound_auto: 0.1,
         }
     }
 }
@@ -94,6 +102,7 @@ impl EngineBuilder {
             fuzzy: fuzzy::FuzzyIndex::new(&lexicon),
             english: self.english.unwrap_or_else(EnglishWords::bundled),
             verses,
+            sounds: std::sync::OnceLock::new(),
             lexicon,
             config: self.config,
         }
@@ -107,6 +116,8 @@ pub struct Engine {
     exact: exact::ExactMatcher,
     fuzzy: fuzzy::FuzzyIndex,
     verses: Option<VerseIndex>,
+    /// Built on first use: only recognised or doubtful text needs it.
+    sounds: std::sync::OnceLock<sound::SoundIndex>,
     config: Config,
 }
 
@@ -124,6 +135,10 @@ impl Engine {
     /// Whether `lower` (lowercase) is an English word or name of the engine's word list.
     pub fn is_english(&self, lower: &str) -> bool {
         self.english.classify(lower).1
+    }
+
+    fn sounds(&self) -> &sound::SoundIndex {
+        self.sounds.get_or_init(|| sound::SoundIndex::new(&self.lexicon))
     }
 
     /// The verse index in use, if verses are looked for.

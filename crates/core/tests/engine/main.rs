@@ -3,9 +3,10 @@
 mod correction;
 mod flags;
 mod heard;
+mod sound;
 mod words;
 
-use shruti_core::{Analysis, Engine, Segment, Transcript};
+use shruti_core::{Analysis, Engine, Segment, Transcript, Word};
 use std::sync::OnceLock;
 
 /// One engine for all tests: building it parses the whole lexicon.
@@ -32,4 +33,23 @@ pub fn transcript(texts: &[&str]) -> Transcript {
 
 pub fn analyze(texts: &[&str]) -> Analysis {
     engine().analyze(&transcript(texts))
+}
+
+/// A one-segment transcript whose words carry these recogniser probabilities.
+pub fn with_probabilities(text: &str, probs: &[f32]) -> Transcript {
+    let words = text
+        .split_whitespace()
+        .zip(probs)
+        .enumerate()
+        .map(|(i, (w, &p))| Word {
+            text: w.to_owned(),
+            start_ms: i as u64 * 300,
+            end_ms: i as u64 * 300 + 250,
+            probability: p,
+            biased: false,
+        })
+        .collect();
+    let mut seg = Segment::new(0, 3000, text);
+    seg.words = Some(words);
+    Transcript { segments: vec![seg] }
 }

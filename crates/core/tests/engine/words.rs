@@ -1,26 +1,8 @@
 //! Words with recogniser probabilities: doubt lowers scores and raises flags.
 
-use shruti_core::{FlagKind, Reason, Segment, Transcript, Word};
+use shruti_core::{FlagKind, Reason};
 
-use super::engine;
-
-fn with_probabilities(text: &str, probs: &[f32]) -> Transcript {
-    let words = text
-        .split_whitespace()
-        .zip(probs)
-        .enumerate()
-        .map(|(i, (w, &p))| Word {
-            text: w.to_owned(),
-            start_ms: i as u64 * 300,
-            end_ms: i as u64 * 300 + 250,
-            probability: p,
-            biased: false,
-        })
-        .collect();
-    let mut seg = Segment::new(0, 3000, text);
-    seg.words = Some(words);
-    Transcript { segments: vec![seg] }
-}
+use super::{engine, with_probabilities};
 
 #[test]
 fn known_term_heard_with_doubt_is_flagged_not_applied() {

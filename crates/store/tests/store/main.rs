@@ -49,6 +49,7 @@ pub fn save(project: &mut Project, name: &str, transcript: &Transcript) -> i64 {
 }
 
 /// A lecture with certain corrections (Krishna, Arjun), and doubts (a homograph, a sound-alike).
+/// The comma keeps "Bhagvad" and "Geeta" apart: joined, the engine would ask for the pair.
 pub const LECTURE: &str = "1
 00:00:01,000 --> 00:00:04,000
 Krishna speaks to Arjun at Kurukshetra.
@@ -59,7 +60,7 @@ Then Arjun asks about dharma and karma yoga.
 
 3
 00:00:09,000 --> 00:00:12,000
-The teaching of Krisnaa is the Bhagvad Geeta.
+The teaching of Krisnaa is the Bhagvad, Geeta.
 
 4
 00:00:12,500 --> 00:00:15,000
