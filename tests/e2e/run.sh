@@ -4,12 +4,12 @@
 # project, exports, and the SRT must equal the expected file; a batch transcribes a recording.
 # Screenshots go to docs/screenshots.
 #
-# Needs: the debug build of shruti-app and the release `shruti` (test.sh builds both), the
+# Needs: the release builds of shruti-app and `shruti` (test.sh builds both), the
 # tiny.en model, Xvfb, webkit2gtk-driver, tauri-driver 2.1.0 (installed here if missing).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 target="${CARGO_TARGET_DIR:-$HOME/.cache/shruti-target}"
-app="$target/debug/shruti-app"
+app="${SHRUTI_APP:-$target/release/shruti-app}"
 shruti="${SHRUTI_CLI:-$target/release/shruti}"
 source tests/e2e/harness.sh
 
