@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The fast loop while developing: formatting, lints, and the workspace's unit tests (each crate's
-# own `#[cfg(test)]` tests and the binaries'); no audio, no WebKit, no PostgreSQL. Incremental
-# debug builds, so a change to one crate rebuilds little. `scripts/test.sh` runs everything.
+# own `#[cfg(test)]` tests and the binaries', and the engine's tests on text); no audio, no WebKit,
+# no PostgreSQL. Built in the release profile, like scripts/test.sh, so the two share one build:
+# after either, the other compiles only what changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/shruti-target}"
@@ -12,5 +13,5 @@ if [ ! -f ui/dist/index.html ]; then
 fi
 
 cargo fmt --all -- --check
-cargo clippy --workspace --all-targets --locked -- -D warnings
-cargo test --workspace --lib --bins --locked
+cargo clippy --release --workspace --all-targets --locked -- -D warnings
+cargo test --release --workspace --lib --bins --test engine --locked
