@@ -19,9 +19,11 @@ use crate::input;
 /// is English to keep): applied automatically, and applied or first
 /// suggestion; English words the recogniser had right that the output changed; WER; and the time
 /// of each mode as a ratio to the first, measured in the same run. With thresholds given, exits 1
-/// when the last mode falls short.
+/// when the last mode falls short. What the recogniser wrote can be saved (`--save-raw`) and
+/// scored again later without it (`--from-raw`): the engine alone, in seconds.
 ///
 /// Example: shruti eval-audio golden/terms/tune golden/terms/heldout --modes off,rescore
+/// Example: shruti eval-audio golden/terms/heldout --modes off,rescore --from-raw golden/terms/raw
 #[derive(Args)]
 pub struct Cmd {
     /// Folders of clips; each is scored as a set.
@@ -71,6 +73,13 @@ pub struct Cmd {
     /// List missed terms and damaged English words.
     #[arg(long)]
     details: bool,
+    /// Keep what the recogniser wrote for each clip (segments, words, their probabilities and
+    /// the re-scored spans) under DIR/MODEL/SET/MODE/CLIP.json (heard reads off's).
+    #[arg(long, value_name = "DIR", conflicts_with = "from_raw")]
+    save_raw: Option<PathBuf>,
+    /// Score what `--save-raw` kept instead of running the recogniser (no time is measured).
+    #[arg(long, value_name = "DIR")]
+    from_raw: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
@@ -124,8 +133,13 @@ impl Cmd {
             false => plain.clone(),
         };
         let finder = TermFinder::new(plain.lexicon());
-        let model = Model::load(&model_path, DeviceChoice::Auto, false)?;
-        let bias = Bias::new(&model, &engine.bias_forms(), self.bias, |w| engine.is_english(w)).map(Arc::new);
+        let model = match self.from_raw {
+            Some(_) => None,
+            None => Some(Model::load(&model_path, DeviceChoice::Auto, false)?),
+        };
+        let bias = model
+            .as_ref()
+            .and_then(|m| Bias::new(m, &engine.bias_forms(), self.bias, |w| engine.is_english(w)).map(Arc::new));
         let mut reports = Vec::new();
         for dir in &self.dirs {
             let clips = clips(dir)?;
@@ -155,8 +169,17 @@ impl Cmd {
                 };
                 for (audio, reference) in &clips {
                     let started = Instant::now();
-                    let heard = shruti_asr::transcribe(&model, audio, &options, &CancelToken::default(), |_| {})?;
+                    let heard = match (&model, &self.from_raw) {
+                        (Some(model), _) => {
+                            shruti_asr::transcribe(model, audio, &options, &CancelToken::default(), |_| {})?
+                        }
+                        (None, Some(dir)) => read_raw(&self.raw_path(dir, audio, mode))?,
+                        (None, None) => unreachable!("a model is loaded unless replaying"),
+                    };
                     report.seconds += started.elapsed().as_secs_f64();
+                    if let Some(dir) = &self.save_raw {
+                        write_raw(&self.raw_path(dir, audio, mode), &heard)?;
+                    }
                     report.audio_s += heard.segments.last().map_or(0.0, |s| s.end_ms as f64 / 1000.0);
                     let analysis = engine.analyze(&heard);
                     let written = text(&heard);
@@ -186,10 +209,13 @@ impl Cmd {
             Mode::Bias | Mode::Both => format!("{} {}", r.mode.name(), self.bias.name()),
             _ => r.mode.name().to_owned(),
         };
-        println!(
-            "{} [{mode}]: {} clips, {:.0} s of audio in {:.1} s ({:.2}× the first mode)",
-            r.dir, r.clips, r.audio_s, r.seconds, r.time_ratio
-        );
+        match self.from_raw {
+            Some(_) => println!("{} [{mode}]: {} clips, {:.0} s of audio, replayed", r.dir, r.clips, r.audio_s),
+            None => println!(
+                "{} [{mode}]: {} clips, {:.0} s of audio in {:.1} s ({:.2}× the first mode)",
+                r.dir, r.clips, r.audio_s, r.seconds, r.time_ratio
+            ),
+        }
         println!(
             "  terms applied {:.1} % ({}/{}), applied or first suggestion {:.1} % ({}/{})",
             100.0 * r.applied.terms.rate(),
@@ -213,6 +239,20 @@ impl Cmd {
                 println!("    damaged: {d}");
             }
         }
+    }
+
+    /// Where the recogniser's output for `audio` in `mode` is kept: by model, set and what the
+    /// recogniser did (off and heard differ only in the engine, so they share it).
+    fn raw_path(&self, dir: &Path, audio: &Path, mode: Mode) -> PathBuf {
+        let mode = if mode == Mode::Heard { Mode::Off } else { mode };
+        // An installed model by its name ("tiny.en"), a model file by its stem.
+        let model = match Path::new(&self.model) {
+            p if p.components().count() > 1 => p.file_stem().map_or_else(|| "model".into(), |s| s.to_string_lossy()),
+            _ => self.model.as_str().into(),
+        };
+        let set = audio.parent().and_then(Path::file_name).map_or_else(|| "set".into(), |s| s.to_string_lossy());
+        let clip = audio.file_stem().map_or_else(|| "clip".into(), |s| s.to_string_lossy());
+        dir.join(&*model).join(&*set).join(mode.name()).join(format!("{clip}.json"))
     }
 
     /// The thresholds, on the last mode of every set against that set's first mode.
@@ -240,6 +280,19 @@ impl Cmd {
         }
         ok
     }
+}
+
+fn write_raw(path: &Path, transcript: &Transcript) -> Result<()> {
+    let dir = path.parent().context("a raw file's folder")?;
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let json = serde_json::to_string(transcript)? + "\n";
+    std::fs::write(path, json).with_context(|| format!("cannot write {}", path.display()))
+}
+
+fn read_raw(path: &Path) -> Result<Transcript> {
+    let json = std::fs::read_to_string(path)
+        .with_context(|| format!("{}: no saved recogniser output (run with --save-raw first)", path.display()))?;
+    serde_json::from_str(&json).with_context(|| format!("{}: not a saved transcript", path.display()))
 }
 
 /// A clip named false_friends… is English full of words spelled like terms: it names no term.

@@ -122,7 +122,12 @@ fn eval_audio_scores_term_occurrences_per_mode_and_gates_on_them() {
         let name = format!("upanishad_atman.{ext}");
         std::fs::copy(root().join("golden/audio").join(&name), set.join(&name)).unwrap();
     }
-    let o = shruti(&["eval-audio", path_str(&set), "--modes", "off,bias,rescore", "--threads", "2", "--json"]);
+    let raw = temp_dir("eval-audio-raw");
+    let mode_args = ["--modes", "off,bias,rescore"];
+    let o = shruti(
+        &[&["eval-audio", path_str(&set)], &mode_args[..], &["--threads", "2", "--json", "--save-raw", path_str(&raw)]]
+            .concat(),
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let report: Value = serde_json::from_slice(&o.stdout).unwrap();
     let modes: Vec<&str> = report.as_array().unwrap().iter().map(|r| r["mode"].as_str().unwrap()).collect();
@@ -135,6 +140,23 @@ fn eval_audio_scores_term_occurrences_per_mode_and_gates_on_them() {
         assert!(r["wer"]["reference_len"].as_u64().unwrap() > 80);
     }
     assert_eq!(report[0]["time_ratio"], 1.0);
+
+    // What the recogniser wrote, kept and scored again without it: the same scores.
+    let saved = raw.join("tiny.en").join(set.file_name().unwrap()).join("rescore/upanishad_atman.json");
+    let kept: shruti_core::Transcript = serde_json::from_slice(&std::fs::read(&saved).unwrap()).unwrap();
+    assert!(kept.segments.iter().any(|s| !s.heard.is_empty()), "re-scored spans are kept");
+    let o =
+        shruti(&[&["eval-audio", path_str(&set)], &mode_args[..], &["--json", "--from-raw", path_str(&raw)]].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let replayed: Value = serde_json::from_slice(&o.stdout).unwrap();
+    for (a, b) in report.as_array().unwrap().iter().zip(replayed.as_array().unwrap()) {
+        assert_eq!(
+            (&a["applied"], &a["first_suggestion"], &a["wer"]),
+            (&b["applied"], &b["first_suggestion"], &b["wer"])
+        );
+    }
+    let o = shruti(&["eval-audio", path_str(&set), "--modes", "both", "--from-raw", path_str(&raw)]);
+    assert!(!o.status.success() && stderr(&o).contains("both/upanishad_atman.json"), "{}", stderr(&o));
 
     // An impossible bar fails, naming the set.
     let o = shruti(&["eval-audio", path_str(&set), "--modes", "off", "--threads", "2", "--min-first", "1.01"]);
