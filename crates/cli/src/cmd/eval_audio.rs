@@ -9,7 +9,7 @@ use serde::Serialize;
 use shruti_asr::{Bias, CancelToken, DeviceChoice, Model, Options, Strength, Verifier};
 use shruti_core::metrics::{wer, ErrorRate};
 use shruti_core::occurrences::{OccurrenceScores, TermFinder};
-use shruti_core::{Engine, Transcript};
+use shruti_core::{Engine, Flag, FlagKind, Transcript};
 
 use super::transcribe::resolve_model;
 use crate::input;
@@ -116,6 +116,12 @@ struct SetReport {
     applied: OccurrenceScores,
     first_suggestion: OccurrenceScores,
     wer: ErrorRate,
+    /// Unknown-term and low-confidence flags on words that are not all English, with no
+    /// suggestion: the expert must listen and type.
+    empty_flags: usize,
+    /// Their words, for --details.
+    #[serde(skip)]
+    empty_surfaces: Vec<String>,
 }
 
 impl Cmd {
@@ -166,6 +172,8 @@ impl Cmd {
                     applied: OccurrenceScores::default(),
                     first_suggestion: OccurrenceScores::default(),
                     wer: ErrorRate::default(),
+                    empty_flags: 0,
+                    empty_surfaces: Vec::new(),
                 };
                 for (audio, reference) in &clips {
                     let started = Instant::now();
@@ -189,6 +197,9 @@ impl Cmd {
                     let reviewed = text(&analysis.apply_with_suggestions(&heard));
                     report.first_suggestion.add(finder, reference, &written, &reviewed);
                     report.wer.add(wer(reference, &applied));
+                    let empty = analysis.flags.iter().filter(|f| asks_with_nothing(engine, f));
+                    report.empty_surfaces.extend(empty.map(|f| f.surface.clone()));
+                    report.empty_flags = report.empty_surfaces.len();
                 }
                 let first = *first_seconds.get_or_insert(report.seconds);
                 report.time_ratio = report.seconds / first.max(1e-9);
@@ -226,10 +237,11 @@ impl Cmd {
             r.first_suggestion.terms.total,
         );
         println!(
-            "  English damaged {} (in IAST {}), WER {:.3}",
+            "  English damaged {} (in IAST {}), WER {:.3}, doubtful words with no suggestion {}",
             r.applied.english_damaged,
             r.applied.english_sanskritised,
-            r.wer.rate()
+            r.wer.rate(),
+            r.empty_flags
         );
         if self.details {
             for m in &r.first_suggestion.missed {
@@ -237,6 +249,9 @@ impl Cmd {
             }
             for d in &r.applied.damaged {
                 println!("    damaged: {d}");
+            }
+            for e in &r.empty_surfaces {
+                println!("    no suggestion: {e}");
             }
         }
     }
@@ -293,6 +308,16 @@ fn read_raw(path: &Path) -> Result<Transcript> {
     let json = std::fs::read_to_string(path)
         .with_context(|| format!("{}: no saved recogniser output (run with --save-raw first)", path.display()))?;
     serde_json::from_str(&json).with_context(|| format!("{}: not a saved transcript", path.display()))
+}
+
+/// An unknown-term or low-confidence flag with no suggestion, on words not all English.
+fn asks_with_nothing(engine: &Engine, flag: &Flag) -> bool {
+    matches!(flag.kind, FlagKind::UnknownTerm | FlagKind::LowConfidence)
+        && flag.suggestions.is_empty()
+        && !flag
+            .surface
+            .split_whitespace()
+            .all(|w| engine.is_english(&w.trim_matches(|c: char| !c.is_alphabetic()).to_lowercase()))
 }
 
 /// A clip named false_friends… is English full of words spelled like terms: it names no term.

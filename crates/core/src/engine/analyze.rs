@@ -296,10 +296,18 @@ fn judge_exact(ctx: &Ctx, s: &Scratch, hit: &Hit) -> Judged {
     }
     let replacement = replacement(engine, &targets[0], surface);
     if replacement == surface && primary == 1 {
-        // Already right; only the recogniser's doubt is worth a look.
+        // Already right; only the recogniser's doubt is worth a look. Keeping the term is the
+        // first choice, then the entries it may have been instead, by sound: a doubtful term
+        // never reaches the expert with nothing to choose from.
         return match prob.filter(|&p| p < engine.config.low_confidence) {
             Some(p) => {
-                Judged::Outcome(Outcome::Flag(flag(ctx, range, FlagKind::LowConfidence, 1.0 - p, reasons, vec![])))
+                let casing =
+                    if sentence_start(&ctx.segment.text, range.start, ctx.starts_sentence) { surface } else { "" };
+                let mut suggestions = vec![suggestion(engine, &targets[0], surface, score)];
+                let near = near_spellings(engine, &surface.to_lowercase());
+                let others = near.iter().filter(|(n, _)| n.entry != targets[0].entry).take(4);
+                suggestions.extend(others.map(|n| sound_suggestion(engine, n, casing)));
+                Judged::Outcome(Outcome::Flag(flag(ctx, range, FlagKind::LowConfidence, 1.0 - p, reasons, suggestions)))
             }
             None => Judged::Settled,
         };
@@ -626,39 +634,37 @@ fn by_sound(
     let text = &ctx.segment.text;
     let surface = &text[range.clone()];
     let casing = if sentence_start(text, range.start, ctx.starts_sentence) { surface } else { "" };
-    let spell = |&(n, plural): &(Near, bool)| {
-        let e = engine.lexicon.get(n.entry);
-        let iast = if plural { format!("{}s", e.iast) } else { e.iast.clone() };
-        apply_case(&iast, casing)
-    };
-    let score = |d: f32| (0.95 - d).clamp(0.0, 1.0);
     let top = near[0].0;
     let sound = Reason::SoundsLike { distance: top.distance };
     if auto {
+        let best = sound_suggestion(engine, &near[0], casing);
         return Outcome::Correct(Correction {
             segment: ctx.index,
             range,
             original: surface.to_owned(),
-            replacement: spell(&near[0]),
+            replacement: best.text,
             entry: top.entry,
-            score: score(top.distance),
+            score: best.score,
             reasons: vec![sound],
         });
     }
-    let mut suggestions: Vec<Suggestion> = near
-        .iter()
-        .take(5)
-        .map(|n| Suggestion {
-            text: spell(n),
-            score: score(n.0.distance),
-            source: SuggestionSource::Phonetic,
-            deva: Some(engine.lexicon.get(n.0.entry).deva.clone()),
-            entry: Some(n.0.entry),
-        })
-        .collect();
+    let mut suggestions: Vec<Suggestion> = near.iter().take(5).map(|n| sound_suggestion(engine, n, casing)).collect();
     suggestions.extend(extra);
     reasons.push(sound);
-    Outcome::Flag(flag(ctx, range, kind, score(top.distance), reasons, suggestions))
+    Outcome::Flag(flag(ctx, range, kind, suggestions[0].score, reasons, suggestions))
+}
+
+/// An entry near by sound (as a plural, if so), cased like `casing`, scored by its nearness.
+fn sound_suggestion(engine: &Engine, &(n, plural): &(Near, bool), casing: &str) -> Suggestion {
+    let e = engine.lexicon.get(n.entry);
+    let iast = if plural { format!("{}s", e.iast) } else { e.iast.clone() };
+    Suggestion {
+        text: apply_case(&iast, casing),
+        score: (0.95 - n.distance).clamp(0.0, 1.0),
+        source: SuggestionSource::Phonetic,
+        deva: Some(e.deva.clone()),
+        entry: Some(n.entry),
+    }
 }
 
 /// Entries near `lower` by sound, and, for an English plural, near it without its s; nearest
