@@ -104,6 +104,12 @@ impl Mode {
     }
 }
 
+/// Where each clip's text comes from: the model, or what it wrote in an earlier run.
+enum Recogniser<'a> {
+    Live(Model),
+    Saved(&'a Path),
+}
+
 #[derive(Serialize)]
 struct SetReport {
     dir: String,
@@ -139,13 +145,16 @@ impl Cmd {
             false => plain.clone(),
         };
         let finder = TermFinder::new(plain.lexicon());
-        let model = match self.from_raw {
-            Some(_) => None,
-            None => Some(Model::load(&model_path, DeviceChoice::Auto, false)?),
+        let recogniser = match &self.from_raw {
+            Some(dir) => Recogniser::Saved(dir),
+            None => Recogniser::Live(Model::load(&model_path, DeviceChoice::Auto, false)?),
         };
-        let bias = model
-            .as_ref()
-            .and_then(|m| Bias::new(m, &engine.bias_forms(), self.bias, |w| engine.is_english(w)).map(Arc::new));
+        let bias = match &recogniser {
+            Recogniser::Live(m) => {
+                Bias::new(m, &engine.bias_forms(), self.bias, |w| engine.is_english(w)).map(Arc::new)
+            }
+            Recogniser::Saved(_) => None,
+        };
         let mut reports = Vec::new();
         for dir in &self.dirs {
             let clips = clips(dir)?;
@@ -177,12 +186,11 @@ impl Cmd {
                 };
                 for (audio, reference) in &clips {
                     let started = Instant::now();
-                    let heard = match (&model, &self.from_raw) {
-                        (Some(model), _) => {
+                    let heard = match &recogniser {
+                        Recogniser::Live(model) => {
                             shruti_asr::transcribe(model, audio, &options, &CancelToken::default(), |_| {})?
                         }
-                        (None, Some(dir)) => read_raw(&self.raw_path(dir, audio, mode))?,
-                        (None, None) => unreachable!("a model is loaded unless replaying"),
+                        Recogniser::Saved(dir) => read_raw(&self.raw_path(dir, audio, mode))?,
                     };
                     report.seconds += started.elapsed().as_secs_f64();
                     if let Some(dir) = &self.save_raw {
