@@ -301,8 +301,7 @@ fn judge_exact(ctx: &Ctx, s: &Scratch, hit: &Hit) -> Judged {
         // never reaches the expert with nothing to choose from.
         return match prob.filter(|&p| p < engine.config.low_confidence) {
             Some(p) => {
-                let casing =
-                    if sentence_start(&ctx.segment.text, range.start, ctx.starts_sentence) { surface } else { "" };
+                let casing = term_casing(ctx, &range, surface);
                 let mut suggestions = vec![suggestion(engine, &targets[0], surface, score)];
                 let near = near_spellings(engine, &surface.to_lowercase());
                 let others = near.iter().filter(|(n, _)| n.entry != targets[0].entry).take(4);
@@ -633,7 +632,7 @@ fn by_sound(
     let engine = ctx.engine;
     let text = &ctx.segment.text;
     let surface = &text[range.clone()];
-    let casing = if sentence_start(text, range.start, ctx.starts_sentence) { surface } else { "" };
+    let casing = term_casing(ctx, &range, surface);
     let top = near[0].0;
     let sound = Reason::SoundsLike { distance: top.distance };
     if auto {
@@ -652,6 +651,16 @@ fn by_sound(
     suggestions.extend(extra);
     reasons.push(sound);
     Outcome::Flag(flag(ctx, range, kind, suggestions[0].score, reasons, suggestions))
+}
+
+/// How a term found by sound or by the audio is cased: like the words it replaces at a sentence
+/// start, else as the lexicon writes it (a capital mid-sentence is the recogniser's guess).
+fn term_casing<'a>(ctx: &Ctx, range: &Range<usize>, surface: &'a str) -> &'a str {
+    if sentence_start(&ctx.segment.text, range.start, ctx.starts_sentence) {
+        surface
+    } else {
+        ""
+    }
 }
 
 /// An entry near by sound (as a plural, if so), cased like `casing`, scored by its nearness.
@@ -715,7 +724,7 @@ fn apply_heard(ctx: &Ctx, outcomes: &mut Vec<Outcome>) {
         let reasons = vec![Reason::Heard { form: best.form.clone(), score: best.score, written: h.written }];
         // Whisper capitalises a term it took for a name ("Renee Amap"): only a sentence start
         // (or a name) keeps a capital.
-        let casing = if sentence_start(text, range.start, ctx.starts_sentence) { surface } else { "" };
+        let casing = term_casing(ctx, &range, surface);
         let replacement = apply_case(&entry.iast, casing);
         if auto {
             if replacement != surface {
