@@ -14,7 +14,7 @@ source tests/e2e/harness.sh
 mkdir "$work/lectures"
 python3 - "$work/lectures" <<'PY'
 import sys
-words = ["Arduna", "Yudhishtara", "Kurukshetre", "dharmakshetre"]
+words = ["Arduna", "Pandavan", "Kurukshetre", "dharmakshetre"]
 for f in range(25):
     with open(f"{sys.argv[1]}/talk{f:02}.srt", "w") as out:
         for i in range(100):

@@ -56,10 +56,10 @@ try {
   log.push(["undo"], ["redo"]);
 
   // 3. Accept the suggestion.
-  await expect("Yudhishtara");
+  await expect("Pandavan");
   await s.press(Key.Enter);
   await moved(total - 5);
-  log.push(["accept", "Yudhishtara"]);
+  log.push(["accept", "Pandavan"]);
 
   // 4. Type a replacement: the locative, as the lecturer said it.
   await expect("Kurukshetre");

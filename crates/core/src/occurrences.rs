@@ -72,7 +72,8 @@ fn matches(term: &[String], words: &[String]) -> bool {
 pub struct OccurrenceScores {
     /// Term occurrences the output has right.
     pub terms: Recall,
-    /// The misses, as `output (want reference)`.
+    /// The misses, as `output (want reference)`, or `written → output (want reference)` where
+    /// the engine changed what the recogniser wrote.
     pub missed: Vec<String>,
     /// Reference words outside terms that the recogniser had right and the output changed.
     pub english_damaged: usize,
@@ -98,7 +99,13 @@ impl OccurrenceScores {
             if fold(&got).contains(&fold(&r[range.clone()].join(" "))) {
                 self.terms.found += 1;
             } else {
-                self.missed.push(format!("{got} (want {})", r[range.clone()].join(" ")));
+                let want = r[range.clone()].join(" ");
+                let was = stand_in(&r_to_w, range.clone(), &w);
+                self.missed.push(if was == got {
+                    format!("{got} (want {want})")
+                } else {
+                    format!("{was} → {got} (want {want})")
+                });
             }
         }
         for (i, word) in r.iter().enumerate() {
@@ -114,6 +121,14 @@ impl OccurrenceScores {
             }
         }
     }
+}
+
+/// Each term `reference` names, with what the recogniser `written` in its place: pairs to learn
+/// how it mishears from.
+pub fn written_terms(finder: &TermFinder, reference: &str, written: &str) -> Vec<(String, String)> {
+    let (r, w) = (words(reference), words(written));
+    let r_to_w = align(&r, &w);
+    finder.find(&r).into_iter().map(|range| (r[range.clone()].join(" "), stand_in(&r_to_w, range, &w))).collect()
 }
 
 /// The output words between the nearest aligned neighbours of the reference words `range`.
@@ -166,11 +181,20 @@ mod tests {
             "Kṛṣṇa and Arjuna at Kuru Shetra",
         );
         assert_eq!(s.terms, Recall { found: 2, total: 3 });
-        assert_eq!(s.missed, ["kuru shetra (want kurukṣetra)"]);
+        assert_eq!(s.missed, ["kurukshetra → kuru shetra (want kurukṣetra)"], "what the engine changed is shown");
         // A term Whisper split into English words is missed when left split.
         let s = score("he practised prāṇāyāma daily", "he practised Renee Amap daily", "he practised Renee Amap daily");
         assert_eq!(s.terms, Recall { found: 0, total: 1 });
         assert_eq!(s.missed, ["renee amap (want prāṇāyāma)"]);
+    }
+
+    #[test]
+    fn each_term_is_paired_with_what_was_written_for_it() {
+        let finder = TermFinder::new(&Lexicon::bundled());
+        let pairs =
+            written_terms(&finder, "Kṛṣṇa spoke to Arjuna at Kurukṣetra", "Krishna spoke to our June at Kuru Shetra");
+        let want = [("kṛṣṇa", "krishna"), ("arjuna", "our june"), ("kurukṣetra", "kuru shetra")];
+        assert_eq!(pairs, want.map(|(a, b)| (a.to_owned(), b.to_owned())));
     }
 
     #[test]

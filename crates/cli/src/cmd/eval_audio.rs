@@ -312,7 +312,7 @@ fn write_raw(path: &Path, transcript: &Transcript) -> Result<()> {
     std::fs::write(path, json).with_context(|| format!("cannot write {}", path.display()))
 }
 
-fn read_raw(path: &Path) -> Result<Transcript> {
+pub(super) fn read_raw(path: &Path) -> Result<Transcript> {
     let json = std::fs::read_to_string(path)
         .with_context(|| format!("{}: no saved recogniser output (run with --save-raw first)", path.display()))?;
     serde_json::from_str(&json).with_context(|| format!("{}: not a saved transcript", path.display()))
@@ -329,17 +329,17 @@ fn asks_with_nothing(engine: &Engine, flag: &Flag) -> bool {
 }
 
 /// A clip named false_friends… is English full of words spelled like terms: it names no term.
-fn is_false_friends(audio: &Path) -> bool {
+pub(super) fn is_false_friends(audio: &Path) -> bool {
     audio.file_name().is_some_and(|n| n.to_string_lossy().starts_with("false_friends"))
 }
 
 /// A segment text per line, as the reference has a paragraph per line.
-fn text(t: &Transcript) -> String {
+pub(super) fn text(t: &Transcript) -> String {
     t.segments.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join("\n")
 }
 
 /// The clips of a folder, by name: audio and reference text.
-fn clips(dir: &Path) -> Result<Vec<(PathBuf, String)>> {
+pub(super) fn clips(dir: &Path) -> Result<Vec<(PathBuf, String)>> {
     let mut out = Vec::new();
     let entries = std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();

@@ -1,9 +1,12 @@
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use clap::Subcommand;
-use shruti_core::lexicon::{Addition, Category, Policy};
+use shruti_core::engine::mishearing::{self, Mishearing};
+use shruti_core::harvest::Harvest;
+use shruti_core::lexicon::{iast, Addition, Category, Policy};
+use shruti_core::occurrences::{written_terms, TermFinder};
 use shruti_core::{Segment, Transcript, VerseIndex};
 
 use crate::input;
@@ -48,6 +51,28 @@ pub enum Cmd {
         #[arg(long)]
         by: Option<String>,
     },
+    /// Learn how a recogniser mishears terms, for the look-up by sound: from its heard forms
+    /// (`shruti model harvest`) and from saved output of term clips (`eval-audio --save-raw`)
+    /// beside their references. Writes the table the engine bundles (`lexicons/mishearing.tsv`).
+    ///
+    /// Example: shruti lexicon learn-mishearing --heard lexicons/heard/tiny.en.toml
+    ///   --clips golden/terms/tune --raw golden/terms/raw/tiny.en/tune/off --out lexicons/mishearing.tsv
+    LearnMishearing {
+        /// A heard-forms file (repeatable).
+        #[arg(long, value_name = "FILE")]
+        heard: Vec<std::path::PathBuf>,
+        /// A folder of term clips, NAME.flac with NAME.ref.txt (repeatable, each with a --raw).
+        #[arg(long, value_name = "DIR")]
+        clips: Vec<std::path::PathBuf>,
+        /// The saved recogniser output of the --clips folder at the same place, NAME.json.
+        #[arg(long, value_name = "DIR")]
+        raw: Vec<std::path::PathBuf>,
+        /// Rounds of aligning and re-estimating.
+        #[arg(long, default_value_t = 4)]
+        rounds: usize,
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+    },
 }
 
 impl Cmd {
@@ -72,6 +97,9 @@ impl Cmd {
                     shruti_pipeline::lexicon::add(&mut project, &base, addition, &super::review::expert(by))?;
                 eprintln!("amended; {} transcript(s) re-flagged", reflagged.transcripts);
                 Ok(ExitCode::SUCCESS)
+            }
+            Cmd::LearnMishearing { heard, clips, raw, rounds, out } => {
+                learn_mishearing(&heard, &clips, &raw, rounds, &out)
             }
         }
     }
@@ -142,5 +170,57 @@ fn lookup(dir: Option<&Path>, word: &str) -> Result<ExitCode> {
     if entries.is_empty() && analysis.corrections.is_empty() && analysis.flags.is_empty() {
         println!("no entry matches {word:?}, and the engine leaves it alone");
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn learn_mishearing(
+    heard: &[PathBuf],
+    clips: &[PathBuf],
+    raw: &[PathBuf],
+    rounds: usize,
+    out: &Path,
+) -> Result<ExitCode> {
+    if clips.len() != raw.len() {
+        bail!("each --clips folder needs its --raw folder ({} and {} given)", clips.len(), raw.len());
+    }
+    let mut pairs = Vec::new();
+    let mut models = Vec::new();
+    for path in heard {
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let harvest = Harvest::from_toml(&text, &path.display().to_string())?;
+        let forms = harvest.heard.values().flatten().filter(|(_, written)| !written.is_empty());
+        pairs.extend(forms.map(|(iast, written)| (iast::anglicise(iast), written.clone())));
+        models.push(harvest.model);
+    }
+    let from_heard = pairs.len();
+    let finder = TermFinder::new(&input::lexicon(None)?);
+    for (dir, raw) in clips.iter().zip(raw) {
+        for (audio, reference) in super::eval_audio::clips(dir)? {
+            if super::eval_audio::is_false_friends(&audio) {
+                continue;
+            }
+            let stem = audio.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let written = super::eval_audio::text(&super::eval_audio::read_raw(&raw.join(format!("{stem}.json")))?);
+            let terms = written_terms(&finder, &reference, &written);
+            pairs.extend(terms.into_iter().map(|(term, written)| (iast::anglicise(&term), written)));
+        }
+    }
+    let (table, counts, report) = Mishearing::learn(&pairs, rounds);
+    for (i, r) in report.iter().enumerate() {
+        println!("round {}: {} of {} pairs kept, mean closeness {:.3}", i + 1, r.kept, pairs.len(), r.mean_closeness);
+    }
+    let header = format!(
+        "How {} mishears: the cost of writing a sound (- none) for one said, learned from {} pairs\n\
+         ({from_heard} heard forms, {} from term clips; {} near enough to be the term) by\n\
+         `shruti lexicon learn-mishearing` (scripts/learn-mishearing.sh). {} units: an unrelated consonant.",
+        if models.is_empty() { "the recogniser".to_owned() } else { models.join(", ") },
+        pairs.len(),
+        pairs.len() - from_heard,
+        report.last().map_or(0, |r| r.kept),
+        mishearing::FULL,
+    );
+    std::fs::write(out, table.to_text(&header, Some(&counts)))
+        .with_context(|| format!("cannot write {}", out.display()))?;
+    println!("wrote {}", out.display());
     Ok(ExitCode::SUCCESS)
 }

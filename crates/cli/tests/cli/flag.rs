@@ -6,7 +6,7 @@ fn json_flags_carry_every_documented_field() {
     let input = dir.join("talk.srt");
     std::fs::write(
         &input,
-        "1\n00:00:01,000 --> 00:00:04,000\nking Yudhishtara ruled\n\n\
+        "1\n00:00:01,000 --> 00:00:04,000\nking Devaka ruled\n\n\
          2\n00:00:05,000 --> 00:00:09,000\nAs Krishna says, karmanye vadhikaraste, ma phaleshu kadachana.\n",
     )
     .unwrap();
@@ -20,11 +20,11 @@ fn json_flags_carry_every_documented_field() {
     assert_eq!(fuzzy["cue"], 1);
     assert_eq!(fuzzy["start_ms"], 1000);
     assert_eq!(fuzzy["end_ms"], 4000);
-    assert_eq!(fuzzy["surface"], "Yudhishtara");
-    assert_eq!(fuzzy["span"], serde_json::json!([5, 16]));
+    assert_eq!(fuzzy["surface"], "Devaka");
+    assert_eq!(fuzzy["span"], serde_json::json!([5, 11]));
     assert_eq!(fuzzy["kind"], "fuzzy");
     assert!(fuzzy["score"].as_f64().unwrap() > 0.5);
-    assert_eq!(fuzzy["suggestions"][0]["text"], "Yudhiṣṭhira");
+    assert_eq!(fuzzy["suggestions"][0]["text"], "Devakī");
     assert_eq!(fuzzy["suggestions"][0]["source"], "phonetic");
     assert!(fuzzy["suggestions"][0]["score"].is_number());
 
@@ -41,11 +41,11 @@ fn json_flags_carry_every_documented_field() {
 fn kind_filter_and_table_output() {
     let dir = temp_dir("flag-table");
     let input = dir.join("talk.srt");
-    std::fs::write(&input, "1\n00:00:01,000 --> 00:00:04,000\nking Yudhishtara met Bhadrashvadhipa\n").unwrap();
+    std::fs::write(&input, "1\n00:00:01,000 --> 00:00:04,000\nking Devaka met Bhadrashvadhipa\n").unwrap();
     let o = shruti(&["flag", path_str(&input), "--kind", "unknown-term"]);
     assert!(o.status.success());
     let table = stdout(&o);
     assert!(table.contains("unknown-term") && table.contains("Bhadrashvadhipa"), "{table}");
-    assert!(!table.contains("Yudhishtara"), "{table}");
+    assert!(!table.contains("Devaka"), "{table}");
     assert_eq!(shruti(&["flag", path_str(&input), "--kind", "nonsense"]).status.code(), Some(1));
 }

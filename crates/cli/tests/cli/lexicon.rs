@@ -62,3 +62,47 @@ fn lookup_shows_entry_and_engine_decision() {
     let out = stdout(&shruti(&["lexicon", "lookup", "drama"]));
     assert!(out.contains("leaves it alone"), "{out}");
 }
+
+#[test]
+fn the_bundled_mishearing_table_is_what_the_committed_pairs_teach() {
+    let (r, out) = (root(), temp_dir("mishearing").join("m.tsv"));
+    let o = shruti(&[
+        "lexicon",
+        "learn-mishearing",
+        "--heard",
+        path_str(&r.join("lexicons/heard/tiny.en.toml")),
+        "--clips",
+        path_str(&r.join("golden/terms/tune")),
+        "--raw",
+        path_str(&r.join("golden/terms/raw/tiny.en/tune/off")),
+        "--out",
+        path_str(&out),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("round 4: 1626 of 3266 pairs kept"), "{}", stdout(&o));
+    let learned = std::fs::read_to_string(&out).unwrap();
+    let bundled = std::fs::read_to_string(r.join("lexicons/mishearing.tsv")).unwrap();
+    assert!(learned == bundled, "lexicons/mishearing.tsv is stale: run scripts/learn-mishearing.sh");
+}
+
+#[test]
+fn learning_mishearing_names_what_is_missing() {
+    let (r, out) = (root(), temp_dir("mishearing-bad").join("m.tsv"));
+    let clips = r.join("golden/terms/tune");
+    let o = shruti(&["lexicon", "learn-mishearing", "--clips", path_str(&clips), "--out", path_str(&out)]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("each --clips folder needs its --raw folder"), "{}", stderr(&o));
+    let empty = temp_dir("mishearing-empty");
+    let o = shruti(&[
+        "lexicon",
+        "learn-mishearing",
+        "--clips",
+        path_str(&clips),
+        "--raw",
+        path_str(&empty),
+        "--out",
+        path_str(&out),
+    ]);
+    assert!(stderr(&o).contains("no saved recogniser output"), "{}", stderr(&o));
+    assert!(!out.exists(), "nothing is written from half the pairs");
+}

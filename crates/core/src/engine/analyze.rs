@@ -9,9 +9,9 @@ use super::fuzzy::Candidate;
 use super::scan::{apply_case, sentence_start, words, Scan};
 use super::shape::sanskrit_shape;
 use super::skeleton::{skeleton_into, SkeletonMode};
-use super::sound::{first_per_entry, Near};
+use super::sound::{first_per_entry, sounds_into, Near};
 use super::Engine;
-use crate::lexicon::{EntryId, Policy};
+use crate::lexicon::{iast, EntryId, Policy};
 use crate::report::{Analysis, Correction, Flag, FlagKind, Reason, Suggestion, SuggestionSource, VerseMatch};
 use crate::transcript::{Heard, Segment};
 use crate::verse::{Verse, VerseScratch};
@@ -448,10 +448,19 @@ fn judge_word(ctx: &Ctx, s: &mut Scratch, t: &Token) -> Option<Outcome> {
 const JOIN_REACH: usize = 2;
 /// A neighbour the recogniser was this sure of, if common English, is not part of a term.
 const SURE_ENGLISH: f32 = 0.85;
+/// Short English words the recogniser writes inside a term it splits ("Pat and Jali"): joined
+/// between two words of a span, never at its ends; a span with one is only ever suggested.
+const GLUE: [&str; 6] = ["and", "the", "of", "a", "an", "in"];
 /// What each joined word adds to a span's distance: a join must earn its place.
 const JOIN_COST: f32 = 0.02;
 /// The nearest entry is applied only this much nearer than the next.
 const RIVAL_GAP: f32 = 0.08;
+/// How near by sound an entry must be to a word the recogniser was sure of (not English the
+/// list knows, but not doubted either), to be suggested: nearer than for a doubted word.
+const SURE_WORD_NEAR: f32 = 0.3;
+/// How near by sound an entry must be to words already placed one by one, to be offered for
+/// them together.
+const COMPOUND_NEAR: f32 = 0.3;
 
 /// Entries near a span of words by sound (and whether as a plural), nearest first.
 type NearList = Vec<(Near, bool)>;
@@ -465,8 +474,9 @@ fn near_misses(ctx: &Ctx, s: &mut Scratch, settled: &[bool], outcomes: &mut Vec<
     let text = &ctx.segment.text;
     let ranges = word_ranges(s);
     let open_flag = |o: &Outcome, r: &Range<usize>| {
-        matches!(o, Outcome::Flag(f) if f.suggestions.is_empty() && overlaps(&f.range, r)
-            && matches!(f.kind, FlagKind::LowConfidence | FlagKind::UnknownTerm))
+        matches!(o, Outcome::Flag(f) if overlaps(&f.range, r)
+            && ((f.suggestions.is_empty() && matches!(f.kind, FlagKind::LowConfidence | FlagKind::UnknownTerm))
+                || (f.kind == FlagKind::Fuzzy && matches!(f.reasons.first(), Some(Reason::EditDistance { .. })))))
     };
     let mut free: Vec<bool> = ranges
         .iter()
@@ -487,6 +497,7 @@ fn near_misses(ctx: &Ctx, s: &mut Scratch, settled: &[bool], outcomes: &mut Vec<
             free[i] && (seed[i] || !s.tokens[i].english || min_prob(s, &ranges[i]).is_some_and(|p| p < SURE_ENGLISH))
         })
         .collect();
+    let glue: Vec<bool> = ranges.iter().map(|r| GLUE.iter().any(|g| text[r.clone()].eq_ignore_ascii_case(g))).collect();
     for i in (0..ranges.len()).filter(|&i| seed[i]) {
         if !free[i] {
             continue;
@@ -495,7 +506,8 @@ fn near_misses(ctx: &Ctx, s: &mut Scratch, settled: &[bool], outcomes: &mut Vec<
         let mut best: Option<(f32, Range<usize>, NearList)> = None;
         for a in i.saturating_sub(JOIN_REACH)..=i {
             for b in i..(i + JOIN_REACH + 1).min(ranges.len()) {
-                if b - a > JOIN_REACH || !(a..=b).all(|k| joinable[k] && free[k]) || !adjacent(text, &ranges[a..=b]) {
+                let inside = |k: usize| free[k] && (joinable[k] || (glue[k] && a < k && k < b));
+                if b - a > JOIN_REACH || !(a..=b).all(inside) || !adjacent(text, &ranges[a..=b]) {
                     continue;
                 }
                 let near = near_span(engine, s, text, &ranges[a..=b]);
@@ -508,6 +520,12 @@ fn near_misses(ctx: &Ctx, s: &mut Scratch, settled: &[bool], outcomes: &mut Vec<
         }
         let Some((_, words, near)) = best else { continue };
         let range = ranges[words.start].start..ranges[words.end - 1].end;
+        // A word the recogniser was sure of, though no English word the list knows, needs a
+        // nearer entry than a word it doubted.
+        let doubted = outcomes.iter().any(|o| open_flag(o, &range));
+        if !doubted && near[0].0.distance > SURE_WORD_NEAR {
+            continue;
+        }
         // What the words were flagged for still holds; the sound adds what they may be.
         let (covered, kept): (Vec<Outcome>, Vec<Outcome>) =
             std::mem::take(outcomes).into_iter().partition(|o| overlaps(o.range(), &range));
@@ -515,7 +533,10 @@ fn near_misses(ctx: &Ctx, s: &mut Scratch, settled: &[bool], outcomes: &mut Vec<
         let doubts: Vec<Flag> =
             covered.into_iter().filter_map(|o| if let Outcome::Flag(f) = o { Some(f) } else { None }).collect();
         free[words.clone()].iter_mut().for_each(|f| *f = false);
-        let auto = certain(engine, &near, &text[range.clone()]) && !words.clone().any(|k| s.tokens[k].english);
+        let surface = &text[range.clone()];
+        let auto = certain(engine, &near, surface)
+            && !inflected(engine, &near, surface)
+            && !words.clone().any(|k| s.tokens[k].english);
         let kind = [FlagKind::UnknownTerm, FlagKind::LowConfidence]
             .into_iter()
             .find(|&k| doubts.iter().any(|f| f.kind == k))
@@ -539,7 +560,9 @@ fn compounds(ctx: &Ctx, s: &mut Scratch, outcomes: &mut Vec<Outcome>) {
         for b in (i + 1..(i + JOIN_REACH + 1).min(ranges.len())).rev() {
             let words = &ranges[i..=b];
             let range = words[0].start..words[words.len() - 1].end;
-            let inside: Vec<&Outcome> = outcomes.iter().filter(|o| overlaps(o.range(), &range)).collect();
+            // In text order: the look-ups by sound push theirs after the rest.
+            let mut inside: Vec<&Outcome> = outcomes.iter().filter(|o| overlaps(o.range(), &range)).collect();
+            inside.sort_by_key(|o| o.range().start);
             let each_word_placed = words.iter().all(|w| inside.iter().any(|o| overlaps(o.range(), w)));
             let within = inside.iter().all(|o| range.start <= o.range().start && o.range().end <= range.end);
             if inside.len() < 2 || !each_word_placed || !within || !adjacent(text, words) {
@@ -548,7 +571,7 @@ fn compounds(ctx: &Ctx, s: &mut Scratch, outcomes: &mut Vec<Outcome>) {
             let near = near_span(engine, s, text, words);
             let Some(&(top, _)) = near.first() else { continue };
             let pieces: Vec<EntryId> = inside.iter().filter_map(|o| outcome_entry(o)).collect();
-            if top.distance > engine.config.sound_auto || pieces.contains(&top.entry) {
+            if top.distance > COMPOUND_NEAR || pieces.contains(&top.entry) {
                 continue;
             }
             // The words as the lexicon read them one by one, for the expert to keep.
@@ -564,6 +587,15 @@ fn compounds(ctx: &Ctx, s: &mut Scratch, outcomes: &mut Vec<Outcome>) {
             apart.push_str(&text[at..range.end]);
             let all_corrected = inside.iter().all(|o| matches!(o, Outcome::Correct(_)));
             let auto = all_corrected && certain(engine, &near, &text[range.clone()]);
+            // Words the lexicon corrected with certainty are not put in doubt by a guess, nor
+            // replaced by an entry that has one of them as a word ("sahaja samādhi" over
+            // "sabīja samādhi"): it explains no more than they do.
+            let piece_words = pieces.iter().flat_map(|&p| engine.lexicon.get(p).iast.split(' '));
+            let top_words: Vec<&str> = engine.lexicon.get(top.entry).iast.split(' ').collect();
+            let shares_a_word = top_words.len() > 1 && piece_words.into_iter().any(|w| top_words.contains(&w));
+            if all_corrected && (!auto || shares_a_word) {
+                continue;
+            }
             let apart = (apart != text[range.clone()]).then_some(Suggestion {
                 text: apart,
                 score: 0.5,
@@ -604,6 +636,22 @@ fn outcome_entry(o: &Outcome) -> Option<EntryId> {
 fn near_span(engine: &Engine, s: &mut Scratch, text: &str, words: &[Range<usize>]) -> NearList {
     let joined: String = words.iter().flat_map(|r| text[r.clone()].chars().flat_map(char::to_lowercase)).collect();
     s.near.entry(joined).or_insert_with_key(|joined| near_spellings(engine, joined)).clone()
+}
+
+/// Case endings of a-stems (locative -e, accusative -am, instrumental -ena…), as sounds.
+const A_STEM_ENDINGS: [&[u8]; 12] =
+    [b"e", b"am", b"ena", b"asya", b"aya", b"at", b"ah", b"au", b"ani", b"esu", b"aih", b"anam"];
+
+/// Whether `surface` is the nearest entry declined: its stem and a case ending, exactly
+/// ("Kurukshetre", "Kurukshetram" for Kurukṣetra). A scholar wants the form kept, so it is
+/// asked, never rewritten to the stem.
+fn inflected(engine: &Engine, near: &[(Near, bool)], surface: &str) -> bool {
+    let Some(&(top, false)) = near.first() else { return false };
+    let (mut letters, mut written, mut said) = (Vec::new(), Vec::new(), Vec::new());
+    sounds_into(surface, &mut letters, &mut written);
+    sounds_into(&iast::anglicise(&engine.lexicon.get(top.entry).iast), &mut letters, &mut said);
+    let Some(stem) = said.strip_suffix(b"a") else { return false };
+    written.strip_prefix(stem).is_some_and(|ending| A_STEM_ENDINGS.contains(&ending))
 }
 
 /// Whether the nearest entry is near enough, and far enough ahead of the next, to be applied

@@ -4,6 +4,7 @@
 mod analyze;
 mod exact;
 mod fuzzy;
+pub mod mishearing;
 mod probe;
 mod scan;
 mod shape;
@@ -53,8 +54,8 @@ impl Default for Config {
             verses: true,
             heard_auto_margin: 0.2,
             heard_suggest_margin: 1.5,
-            sound_suggest: 0.3,
-            sound_auto: 0.1,
+            sound_suggest: 0.5,
+            sound_auto: 0.25,
         }
     }
 }

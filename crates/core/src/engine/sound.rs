@@ -1,16 +1,12 @@
 //! How a spelling sounds, for the words a recogniser wrote its own way. Any Latin spelling is read
 //! as English letters would be ("c" before "a" is k, "ph" is p, "au" is o) into a rough string of
-//! sounds, and two such strings are compared by an edit distance that charges little for what
-//! recognisers confuse (one vowel for another, voiced for voiceless, a dropped h) and a lot for
-//! the rest. The skeleton decides what is certain; this finds what is only close: "Coravas" for
+//! sounds, and what was written is compared with each term's sounds by an edit distance whose
+//! costs are how the recogniser mishears ([`Mishearing`], learned): little for what it confuses
+//! often (one vowel for another, m for b, a dropped h) and a lot for the rest. The skeleton decides what is certain; this finds what is only close: "Coravas" for
 //! Kauravas, "Nila kanta" for Nīlakaṇṭha, "Matman" for ātman.
 
-use std::sync::OnceLock;
-
+use super::mishearing::{is_vowel, Mishearing, FULL, NONE};
 use crate::lexicon::{iast, EntryId, Lexicon};
-
-/// One unit of cost: a whole substitution of unrelated consonants.
-const FULL: u16 = 10;
 
 /// Reads `text` as sounds into `out` (cleared first); `letters` is scratch space.
 pub(crate) fn sounds_into(text: &str, letters: &mut Vec<u8>, out: &mut Vec<u8>) {
@@ -78,90 +74,29 @@ fn push(out: &mut Vec<u8>, sound: u8) {
     }
 }
 
-fn is_vowel(c: u8) -> bool {
-    matches!(c, b'a' | b'e' | b'i' | b'o' | b'u')
-}
-
-/// The cost of hearing `a` as `b`.
-fn substitution(a: u8, b: u8) -> u16 {
-    if a == b {
-        return 0;
-    }
-    if is_vowel(a) && is_vowel(b) {
-        return 3;
-    }
-    let pair = if a < b { (a, b) } else { (b, a) };
-    match pair {
-        (b'b', b'p') | (b'd', b't') | (b'g', b'k') | (b'c', b'j') | (b's', b'z') | (b'm', b'n') | (b'b', b'v') => 3,
-        (b'i', b'y') | (b'u', b'v') => 3,
-        (b'l', b'r') | (b'j', b'z') | (b'c', b's') | (b'j', b'y') => 5,
-        (b'p', b'v') | (b'd', b'r') | (b'c', b'k') | (b'g', b'j') | (b'b', b'm') | (b'd', b'n') | (b'l', b'n') => 6,
-        _ => FULL,
-    }
-}
-
-/// The cost of a sound heard that was not said, or said and not heard.
-fn gap(c: u8) -> u16 {
-    match c {
-        b'h' | b'y' => 4,
-        c if is_vowel(c) => 4,
-        b'r' | b'v' | b'n' | b'm' => 6,
-        _ => 8,
-    }
-}
-
-/// Where a missing sound sits in [`costs`], after the 26 letters.
-const NONE: usize = 26;
-
-/// Every cost of hearing one sound as another (or as none, at [`NONE`]), closed under
-/// composition: hearing m as d costs no more than m as n and n as d, the cheapest way a
-/// recogniser could get there.
-fn costs() -> &'static [[u16; 27]; 27] {
-    static COSTS: OnceLock<[[u16; 27]; 27]> = OnceLock::new();
-    COSTS.get_or_init(|| {
-        let sound = |i: usize| b'a' + i as u8;
-        let mut cost = [[0u16; 27]; 27];
-        for (i, row) in cost.iter_mut().enumerate() {
-            for (j, c) in row.iter_mut().enumerate() {
-                *c = match (i, j) {
-                    (NONE, NONE) => 0,
-                    (NONE, x) | (x, NONE) => gap(sound(x)),
-                    _ => substitution(sound(i), sound(j)),
-                };
-            }
-        }
-        for k in 0..27 {
-            for i in 0..27 {
-                for j in 0..27 {
-                    cost[i][j] = cost[i][j].min(cost[i][k] + cost[k][j]);
-                }
-            }
-        }
-        cost
-    })
-}
-
 fn at(c: u8) -> usize {
     usize::from(c - b'a')
 }
 
 /// The edit-distance row of `query` against a string of sounds, before its first sound.
 fn first_row(query: &[u8], row: &mut Vec<u16>) {
-    let cost = costs();
+    let cost = Mishearing::bundled();
     row.clear();
     row.push(0);
     for &c in query {
-        row.push(row[row.len() - 1] + cost[at(c)][NONE]);
+        row.push(row[row.len() - 1] + cost.cost(NONE, at(c)));
     }
 }
 
-/// The row after one more sound `x`, from the row before it: the weighted edit distance's step.
+/// The row after one more sound `x` of a term, from the row before it: the weighted edit
+/// distance's step, each cell the cost of the recogniser writing that much of `query`.
 fn next_row(query: &[u8], x: u8, before: &[u16], after: &mut [u16]) {
-    let cost = costs();
-    let gap_x = cost[at(x)][NONE];
-    after[0] = before[0] + gap_x;
+    let cost = Mishearing::bundled();
+    let dropped = cost.cost(at(x), NONE);
+    after[0] = before[0] + dropped;
     for (j, &y) in query.iter().enumerate() {
-        after[j + 1] = (before[j] + cost[at(x)][at(y)]).min(before[j + 1] + gap_x).min(after[j] + cost[at(y)][NONE]);
+        after[j + 1] =
+            (before[j] + cost.cost(at(x), at(y))).min(before[j + 1] + dropped).min(after[j] + cost.cost(NONE, at(y)));
     }
 }
 
@@ -321,7 +256,7 @@ mod tests {
         String::from_utf8(out).unwrap()
     }
 
-    /// The weighted edit distance between two sound strings, row by row.
+    /// The cost of the recogniser writing the sounds `b` for the sounds `a`, row by row.
     fn distance(a: &[u8], b: &[u8]) -> u16 {
         let mut row = Vec::new();
         first_row(b, &mut row);
@@ -332,9 +267,10 @@ mod tests {
         row[b.len()]
     }
 
-    fn apart(a: &str, b: &str) -> f32 {
-        let (x, y) = (sounds(a), sounds(b));
-        closeness(distance(x.as_bytes(), y.as_bytes()), x.len(), y.len())
+    /// How far what was `written` is from the `term`.
+    fn apart(written: &str, term: &str) -> f32 {
+        let (x, y) = (sounds(written), sounds(term));
+        closeness(distance(y.as_bytes(), x.as_bytes()), x.len(), y.len())
     }
 
     #[test]
@@ -350,8 +286,10 @@ mod tests {
     #[test]
     fn recogniser_confusions_cost_little() {
         assert!(apart("Nila kanta", "Nilakantha") < 0.05);
-        assert!(apart("Matman", "Atman") < 0.2);
-        assert!(apart("Yajana", "Yajna") < 0.15);
+        assert!(apart("Matman", "Atman") < 0.3);
+        // tiny.en writes m for b and v, often.
+        assert!(apart("Magavad", "Bhagavad") < 0.05);
+        assert!(apart("Yajana", "Yajna") < 0.25);
         assert!(apart("Shremana", "Shravana") < 0.2);
         // Unrelated words stay far apart.
         assert!(apart("mother", "Vamana") > 0.3);
@@ -359,27 +297,11 @@ mod tests {
     }
 
     #[test]
-    fn distance_is_symmetric_and_zero_only_for_equal_sounds() {
+    fn distance_is_zero_only_for_equal_sounds() {
         for (a, b) in [("kauravas", "koravas"), ("atman", "matman"), ("", "abc"), ("prana", "pranayama")] {
             let (x, y) = (sounds(a), sounds(b));
-            assert_eq!(distance(x.as_bytes(), y.as_bytes()), distance(y.as_bytes(), x.as_bytes()), "{a} {b}");
             assert_eq!(distance(x.as_bytes(), y.as_bytes()) == 0, x == y, "{a} {b}");
         }
-    }
-
-    #[test]
-    fn costs_obey_the_triangle_inequality() {
-        let cost = costs();
-        for i in 0..27 {
-            for j in 0..27 {
-                assert_eq!(cost[i][j], cost[j][i], "{i} {j}");
-                for k in 0..27 {
-                    assert!(cost[i][j] <= cost[i][k] + cost[k][j], "{i} {j} via {k}");
-                }
-            }
-        }
-        // The closure is what makes this hold: m to d costs less by way of n.
-        assert!(cost[usize::from(b'm' - b'a')][usize::from(b'd' - b'a')] < substitution(b'm', b'd'));
     }
 
     #[test]

@@ -17,12 +17,23 @@ fn recited_verse_is_flagged_with_reference_and_iast() {
 
 #[test]
 fn unlisted_near_miss_is_a_fuzzy_flag_with_ranked_suggestions() {
-    let a = analyze(&["king Yudhishtara ruled"]);
-    let f = a.flags.iter().find(|f| f.surface == "Yudhishtara").expect("flagged");
+    // Near Devakī, but not so much nearer than Devaloka as to be applied.
+    let a = analyze(&["king Devaka ruled"]);
+    assert!(a.corrections.is_empty(), "{:?}", a.corrections);
+    let f = a.flags.iter().find(|f| f.surface == "Devaka").expect("flagged");
     assert_eq!(f.kind, FlagKind::Fuzzy);
-    assert_eq!(f.suggestions[0].text, "Yudhiṣṭhira");
-    assert!(f.reasons.contains(&Reason::EditDistance { distance: 1 }));
+    let texts: Vec<&str> = f.suggestions.iter().map(|s| s.text.as_str()).collect();
+    assert_eq!(texts[..2], ["Devakī", "Devaloka"]);
+    assert!(f.reasons.iter().any(|r| matches!(r, Reason::SoundsLike { .. })), "{:?}", f.reasons);
     assert!(f.suggestions.windows(2).all(|w| w[0].score >= w[1].score));
+}
+
+#[test]
+fn a_near_miss_near_one_entry_only_is_corrected() {
+    // Two edits from Yudhiṣṭhira by letters, but it sounds like nothing else.
+    let a = analyze(&["king Yudhishtara ruled"]);
+    assert_eq!(a.corrections.len(), 1, "{:?}", a.flags);
+    assert_eq!(a.corrections[0].replacement, "Yudhiṣṭhira");
 }
 
 #[test]
@@ -57,11 +68,11 @@ fn english_homograph_capitalised_mid_sentence_is_only_suggested() {
 
 #[test]
 fn spans_are_character_offsets_and_cues_carry_times() {
-    let a = analyze(&["first cue", "Ṛṣi Yudhishtara"]);
-    let f = a.flags.iter().find(|f| f.surface == "Yudhishtara").unwrap();
+    let a = analyze(&["first cue", "Ṛṣi Devaka"]);
+    let f = a.flags.iter().find(|f| f.surface == "Devaka").unwrap();
     assert_eq!(f.segment, 1);
     assert_eq!((f.start_ms, f.end_ms), (3000, 5500));
-    assert_eq!(f.span, [4, 15]);
+    assert_eq!(f.span, [4, 10]);
 }
 
 #[test]

@@ -16,13 +16,14 @@ fn an_unknown_spelling_that_sounds_like_one_entry_is_applied_keeping_its_plural(
 }
 
 #[test]
-fn a_term_split_into_words_is_suggested_whole() {
-    let a = analyze(&["The king Dhrita rashtra asked."]);
-    let f = a.flags.iter().find(|f| f.surface == "Dhrita rashtra").expect("the two words flagged as one");
-    // Still flagged for what it is, an unknown Sanskrit-looking word; the sound says which.
-    assert_eq!(f.kind, FlagKind::UnknownTerm);
-    assert_eq!(f.suggestions[0].text, "Dhṛtarāṣṭra");
-    assert!(sounds_like(&f.reasons));
+fn a_term_split_into_words_is_found_whole() {
+    assert_eq!(corrected("The king Dhrita rashtra asked."), "The king Dhṛtarāṣṭra asked.");
+    // Even doubted: the two words sound exactly like it, and like nothing else.
+    let t = with_probabilities("The king Dhrita rashtra asked.", &[0.9, 0.9, 0.3, 0.9, 0.9]);
+    let a = engine().analyze(&t);
+    assert_eq!(a.corrections.len(), 1, "{:?}", a.flags);
+    assert_eq!(a.corrections[0].original, "Dhrita rashtra");
+    assert!(sounds_like(&a.corrections[0].reasons));
 }
 
 #[test]
@@ -31,8 +32,9 @@ fn a_spelling_near_several_entries_is_asked_not_applied() {
     assert!(a.corrections.is_empty(), "{:?}", a.corrections);
     let f = a.flags.iter().find(|f| f.surface == "Matman").expect("flagged");
     let texts: Vec<&str> = f.suggestions.iter().map(|s| s.text.as_str()).collect();
-    assert_eq!(texts[0], "ātman", "{texts:?}");
-    assert!(texts.contains(&"mahātman"), "{texts:?}");
+    // tiny.en drops sounds more often than it adds them: mahātman before ātman's added m.
+    assert_eq!(texts[0], "mahātman", "{texts:?}");
+    assert!(texts.len() >= 3 && texts.contains(&"jīvātman"), "{texts:?}");
 }
 
 #[test]
@@ -42,7 +44,8 @@ fn a_doubtful_english_word_is_offered_the_term_but_never_rewritten() {
     assert!(a.corrections.is_empty(), "{:?}", a.corrections);
     let f = a.flags.iter().find(|f| f.surface == "Thomas").expect("doubtful word flagged");
     assert_eq!(f.kind, FlagKind::LowConfidence);
-    assert_eq!(f.suggestions[0].text, "tamas");
+    let texts: Vec<&str> = f.suggestions.iter().map(|s| s.text.as_str()).collect();
+    assert!(texts[..2].contains(&"tamas"), "{texts:?}");
     // Sure of it, the recogniser is believed: nothing to ask.
     let t = with_probabilities("we read of Thomas today", &[0.9; 5]);
     assert!(engine().analyze(&t).flags.is_empty());
@@ -90,4 +93,18 @@ fn a_doubtful_term_already_right_offers_itself_first() {
     // Keeping it is one key; what else it may have been follows, by sound.
     assert_eq!(f.suggestions[0].text, "Govinda");
     assert!(f.suggestions[1..].iter().all(|s| s.text != "Govinda"), "{:?}", f.suggestions);
+}
+
+#[test]
+fn a_term_split_around_a_glue_word_is_suggested_whole_never_applied() {
+    let t = with_probabilities("the sage Pat and Jali taught", &[0.9, 0.9, 0.4, 0.9, 0.4, 0.9]);
+    let a = engine().analyze(&t);
+    assert!(a.corrections.is_empty(), "{:?}", a.corrections);
+    let f = a.flags.iter().find(|f| f.surface == "Pat and Jali");
+    let f = f.unwrap_or_else(|| panic!("the three words flagged as one: {:?}", a.flags));
+    assert_eq!(f.suggestions[0].text, "Patañjali");
+    // A glue word never starts or ends a span: "and Jali" alone is no term.
+    let t = with_probabilities("Pat and Jali", &[0.95, 0.95, 0.4]);
+    let a = engine().analyze(&t);
+    assert!(a.flags.iter().all(|f| !f.surface.starts_with("and")), "{:?}", a.flags);
 }
