@@ -156,6 +156,7 @@ impl Engine {
             analyze::segment(self, i, segment, starts_sentence, &mut scratch, &mut analysis);
             starts_sentence = scan::ends_sentence(&segment.text);
         }
+        analyze::prefer_found(&mut analysis, &scratch.found);
         analysis
     }
 

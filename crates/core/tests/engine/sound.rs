@@ -108,3 +108,16 @@ fn a_term_split_around_a_glue_word_is_suggested_whole_never_applied() {
     let a = engine().analyze(&t);
     assert!(a.flags.iter().all(|f| !f.surface.starts_with("and")), "{:?}", a.flags);
 }
+
+#[test]
+fn a_term_the_lecture_names_elsewhere_is_offered_first() {
+    let first = |lines: &[&str]| {
+        let a = analyze(lines);
+        let f = a.flags.iter().find(|f| f.surface == "Devaka").expect("flagged").clone();
+        f.suggestions[0].text.clone()
+    };
+    assert_eq!(first(&["Then Devaka came."]), "Devakī");
+    assert_eq!(first(&["The Devaloka is high.", "Then Devaka came."]), "Devaloka");
+    // Only a term offered near the top: one far down the list stays where it is.
+    assert_eq!(first(&["The anuvāka was sung.", "Then Devaka came."]), "Devakī");
+}
