@@ -32,32 +32,8 @@ pub(crate) struct Scratch {
     near: FxHashMap<String, Vec<(Near, bool)>>,
     probs: Vec<(Range<usize>, f32)>,
     verse: VerseScratch,
-    /// Entries already right in the text, so far (see [`prefer_found`]).
+    /// Entries already right in the text, so far (see `lecture::rerank`).
     pub(crate) found: Vec<EntryId>,
-}
-
-/// How far below a flag's first suggestion one the lecture names elsewhere may be, and still be
-/// put first.
-const FOUND_MARGIN: f32 = 0.1;
-
-/// Puts first, in each flag found by sound, an entry the same transcript has with certainty
-/// elsewhere (written right, or corrected), when it is offered near the top: a lecture repeats
-/// its terms, and a misheard one is most likely one it names again.
-pub(crate) fn prefer_found(analysis: &mut Analysis, found: &[EntryId]) {
-    let mut certain: Vec<EntryId> = analysis.corrections.iter().map(|c| c.entry).chain(found.iter().copied()).collect();
-    certain.sort_unstable();
-    certain.dedup();
-    for flag in analysis.flags.iter_mut().filter(|f| f.reasons.iter().any(|r| matches!(r, Reason::SoundsLike { .. }))) {
-        let Some(top) = flag.suggestions.first().map(|s| s.score) else { continue };
-        let named = flag
-            .suggestions
-            .iter()
-            .position(|s| s.score >= top - FOUND_MARGIN && s.entry.is_some_and(|e| certain.binary_search(&e).is_ok()));
-        if let Some(i) = named.filter(|&i| i > 0) {
-            let s = flag.suggestions.remove(i);
-            flag.suggestions.insert(0, s);
-        }
-    }
 }
 
 /// A word of the normalised text and what the English list says of it.

@@ -4,6 +4,7 @@
 mod analyze;
 mod exact;
 mod fuzzy;
+mod lecture;
 pub mod mishearing;
 mod probe;
 mod scan;
@@ -156,7 +157,7 @@ impl Engine {
             analyze::segment(self, i, segment, starts_sentence, &mut scratch, &mut analysis);
             starts_sentence = scan::ends_sentence(&segment.text);
         }
-        analyze::prefer_found(&mut analysis, &scratch.found);
+        lecture::rerank(&mut analysis, &scratch.found);
         analysis
     }
 
