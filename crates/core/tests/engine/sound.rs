@@ -121,3 +121,24 @@ fn a_term_the_lecture_names_elsewhere_is_offered_first() {
     // Only a term offered near the top: one far down the list stays where it is.
     assert_eq!(first(&["The anuvāka was sung.", "Then Devaka came."]), "Devakī");
 }
+
+#[test]
+fn a_declined_term_is_asked_with_its_stem_never_rewritten_to_it() {
+    for text in ["The field of Kurukshetre is wide.", "They reached Kurukshetram at dawn."] {
+        let a = analyze(&[text]);
+        assert!(a.corrections.is_empty(), "{text}: {:?}", a.corrections);
+        let f = a.flags.iter().find(|f| f.surface.starts_with("Kurukshetr")).expect("flagged");
+        assert_eq!(f.suggestions[0].text, "Kurukṣetra", "{text}");
+    }
+    // Another ending that is no case ending is the recogniser's slip: corrected.
+    assert_eq!(corrected("king Yudhishtara ruled"), "king Yudhiṣṭhira ruled");
+}
+
+#[test]
+fn certain_corrections_are_not_replaced_by_an_entry_sharing_one_of_their_words() {
+    // "sabija samadhi" sounds like sahaja samādhi too, but sabīja and samādhi are both listed.
+    assert_eq!(
+        corrected("Patanjali distinguishes sabija samadhi, with seed."),
+        "Patañjali distinguishes sabīja samādhi, with seed."
+    );
+}
