@@ -62,7 +62,7 @@ gates() {
     "$target/shruti" lexicon check
     "$target/shruti" eval golden/text --min-term-recall 0.95 --max-over-corrections 0 --min-verse-recall 0.90
     # Recognised audio, on the never-tuned term clips (10 min of speech, about 3 min here): gates
-    # on the re-scoring mode against today's figures (README: 37.2 % and 59.4 %), a little below
+    # on the re-scoring mode against today's figures (README: 37.2 % and 57.7 %), a little below
     # them, since another CPU's arithmetic can change what tiny.en writes; and its WER against
     # plain recognition.
     "$target/shruti" eval-audio golden/terms/heldout --modes off,rescore --threads 2 \
@@ -70,7 +70,7 @@ gates() {
     # The engine alone, on what tiny.en wrote for the same clips when it was saved: exact gates,
     # whatever this CPU's arithmetic makes of the audio (seconds).
     "$target/shruti" eval-audio golden/terms/heldout --modes off,rescore --from-raw golden/terms/raw \
-        --min-applied 0.37 --min-first 0.59 --max-sanskritised 2 --max-wer-rise 0.01
+        --min-applied 0.37 --min-first 0.57 --max-sanskritised 2 --max-wer-rise 0.01
 }
 
 step deps bash scripts/deps.sh --test
