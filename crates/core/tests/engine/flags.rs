@@ -1,6 +1,6 @@
 use shruti_core::{FlagKind, Reason, SuggestionSource};
 
-use super::analyze;
+use super::{analyze, suggestion_texts};
 
 #[test]
 fn recited_verse_is_flagged_with_reference_and_iast() {
@@ -22,7 +22,7 @@ fn unlisted_near_miss_is_a_fuzzy_flag_with_ranked_suggestions() {
     assert!(a.corrections.is_empty(), "{:?}", a.corrections);
     let f = a.flags.iter().find(|f| f.surface == "Devaka").expect("flagged");
     assert_eq!(f.kind, FlagKind::Fuzzy);
-    let texts: Vec<&str> = f.suggestions.iter().map(|s| s.text.as_str()).collect();
+    let texts = suggestion_texts(f);
     assert_eq!(texts[..2], ["Devakī", "Devaloka"]);
     assert!(f.reasons.iter().any(|r| matches!(r, Reason::SoundsLike { .. })), "{:?}", f.reasons);
     assert!(f.suggestions.windows(2).all(|w| w[0].score >= w[1].score));
@@ -41,7 +41,7 @@ fn spelling_that_sounds_like_two_entries_is_asked_not_applied() {
     // Kṛṣṇa the god and Kṛṣṇā the river sound alike; the one with more known spellings leads.
     let a = analyze(&["Lord Krushnaa smiled"]);
     assert!(a.corrections.is_empty());
-    let texts: Vec<&str> = a.flags[0].suggestions.iter().map(|s| s.text.as_str()).collect();
+    let texts = suggestion_texts(&a.flags[0]);
     assert_eq!(texts[0], "Kṛṣṇa");
     assert!(texts.contains(&"Kṛṣṇā"));
     assert!(a.flags[0].reasons.contains(&Reason::Ambiguous { entries: 2 }));

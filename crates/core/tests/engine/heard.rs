@@ -2,7 +2,7 @@
 
 use shruti_core::{FlagKind, Heard, HeardCandidate, Reason, Segment, SuggestionSource, Transcript};
 
-use super::engine;
+use super::{engine, suggestion_texts};
 
 /// "he practised Renee Amap daily", the span "Renee Amap" re-scored.
 fn heard(text: &str, span: &str, written: f32, candidates: &[(&str, f32)]) -> Transcript {
@@ -42,7 +42,7 @@ fn a_term_heard_about_as_well_is_the_first_suggestion() {
     assert!(a.corrections.is_empty());
     let f = a.flags.iter().find(|f| f.surface == "Renee Amap").expect("one flag over the span");
     assert_eq!(f.kind, FlagKind::Fuzzy);
-    let texts: Vec<&str> = f.suggestions.iter().map(|s| s.text.as_str()).collect();
+    let texts = suggestion_texts(f);
     assert_eq!(texts, ["prāṇāyāma", "prāṇa"], "ranked by the audio, the far one left out");
     assert!(f.suggestions.iter().all(|s| s.source == SuggestionSource::Heard));
 }

@@ -6,7 +6,7 @@ mod heard;
 mod sound;
 mod words;
 
-use shruti_core::{Analysis, Engine, Segment, Transcript, Word};
+use shruti_core::{Analysis, Engine, Flag, Segment, Transcript, Word};
 use std::sync::OnceLock;
 
 /// One engine for all tests: building it parses the whole lexicon.
@@ -33,6 +33,16 @@ pub fn transcript(texts: &[&str]) -> Transcript {
 
 pub fn analyze(texts: &[&str]) -> Analysis {
     engine().analyze(&transcript(texts))
+}
+
+/// Analyses a one-segment transcript whose words carry these recogniser probabilities.
+pub fn analyze_doubted(text: &str, probs: &[f32]) -> Analysis {
+    engine().analyze(&with_probabilities(text, probs))
+}
+
+/// A flag's suggestions, as text, best first.
+pub fn suggestion_texts(flag: &Flag) -> Vec<&str> {
+    flag.suggestions.iter().map(|s| s.text.as_str()).collect()
 }
 
 /// A one-segment transcript whose words carry these recogniser probabilities.

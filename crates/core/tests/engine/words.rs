@@ -2,12 +2,11 @@
 
 use shruti_core::{FlagKind, Reason};
 
-use super::{engine, with_probabilities};
+use super::{analyze_doubted, engine, with_probabilities};
 
 #[test]
 fn known_term_heard_with_doubt_is_flagged_not_applied() {
-    let t = with_probabilities("Krishna speaks to Arjun", &[0.95, 0.9, 0.9, 0.2]);
-    let a = engine().analyze(&t);
+    let a = analyze_doubted("Krishna speaks to Arjun", &[0.95, 0.9, 0.9, 0.2]);
     assert!(a.corrections.iter().any(|c| c.replacement == "Kṛṣṇa"));
     let f = a.flags.iter().find(|f| f.surface == "Arjun").expect("doubtful Arjun flagged");
     assert_eq!(f.kind, FlagKind::KnownVariant);
@@ -18,8 +17,7 @@ fn known_term_heard_with_doubt_is_flagged_not_applied() {
 
 #[test]
 fn doubtful_unknown_word_of_sanskrit_shape_is_an_unknown_term() {
-    let t = with_probabilities("then Bhadrashvadhipa arrived", &[0.9, 0.3, 0.9]);
-    let a = engine().analyze(&t);
+    let a = analyze_doubted("then Bhadrashvadhipa arrived", &[0.9, 0.3, 0.9]);
     let f = a.flags.iter().find(|f| f.surface == "Bhadrashvadhipa").expect("flagged");
     assert_eq!(f.kind, FlagKind::UnknownTerm);
     assert!(f.reasons.iter().any(|r| matches!(r, Reason::LowAsrConfidence { .. })));
@@ -27,8 +25,7 @@ fn doubtful_unknown_word_of_sanskrit_shape_is_an_unknown_term() {
 
 #[test]
 fn very_doubtful_english_word_is_a_low_confidence_flag() {
-    let t = with_probabilities("the teacher said", &[0.9, 0.1, 0.9]);
-    let a = engine().analyze(&t);
+    let a = analyze_doubted("the teacher said", &[0.9, 0.1, 0.9]);
     assert_eq!(a.flags.len(), 1);
     assert_eq!((a.flags[0].surface.as_str(), a.flags[0].kind), ("teacher", FlagKind::LowConfidence));
     let t = with_probabilities("the teacher said", &[0.9, 0.4, 0.9]);
