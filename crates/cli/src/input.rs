@@ -110,3 +110,38 @@ fn harvest_for(model: &Path) -> Result<Option<Harvest>> {
     }
     Ok(Harvest::bundled(&sha256))
 }
+
+/// What the recogniser wrote for a clip in an earlier run (`eval-audio --save-raw`).
+pub fn saved_transcript(path: &Path) -> Result<Transcript> {
+    let json = std::fs::read_to_string(path)
+        .with_context(|| format!("{}: no saved recogniser output (run with --save-raw first)", path.display()))?;
+    serde_json::from_str(&json).with_context(|| format!("{}: not a saved transcript", path.display()))
+}
+
+/// A clip named false_friends… is English full of words spelled like terms: it names no term.
+pub fn is_false_friends(audio: &Path) -> bool {
+    audio.file_name().is_some_and(|n| n.to_string_lossy().starts_with("false_friends"))
+}
+
+/// A segment text per line, as the reference has a paragraph per line.
+pub fn clip_text(t: &Transcript) -> String {
+    t.segments.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join("\n")
+}
+
+/// The term clips of a folder (NAME.flac beside NAME.ref.txt), by name: audio and reference text.
+pub fn term_clips(dir: &Path) -> Result<Vec<(PathBuf, String)>> {
+    let mut out = Vec::new();
+    let entries = std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for audio in paths.into_iter().filter(|p| p.extension().is_some_and(|e| e == "flac")) {
+        let reference = audio.with_extension("ref.txt");
+        let text = std::fs::read_to_string(&reference)
+            .with_context(|| format!("{}: no reference {}", audio.display(), reference.display()))?;
+        out.push((audio, text));
+    }
+    if out.is_empty() {
+        bail!("{}: no NAME.flac with NAME.ref.txt", dir.display());
+    }
+    Ok(out)
+}

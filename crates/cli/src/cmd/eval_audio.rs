@@ -3,7 +3,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use clap::Args;
 use serde::Serialize;
 use shruti_asr::{Bias, CancelToken, DeviceChoice, Model, Options, Strength, Verifier};
@@ -157,7 +157,7 @@ impl Cmd {
         };
         let mut reports = Vec::new();
         for dir in &self.dirs {
-            let clips = clips(dir)?;
+            let clips = input::term_clips(dir)?;
             let mut first_seconds = None;
             for &mode in &self.modes {
                 let engine = if mode == Mode::Off { &plain } else { &engine };
@@ -190,7 +190,7 @@ impl Cmd {
                         Recogniser::Live(model) => {
                             shruti_asr::transcribe(model, audio, &options, &CancelToken::default(), |_| {})?
                         }
-                        Recogniser::Saved(dir) => read_raw(&self.raw_path(dir, audio, mode))?,
+                        Recogniser::Saved(dir) => input::saved_transcript(&self.raw_path(dir, audio, mode))?,
                     };
                     report.seconds += started.elapsed().as_secs_f64();
                     if let Some(dir) = &self.save_raw {
@@ -198,11 +198,11 @@ impl Cmd {
                     }
                     report.audio_s += heard.segments.last().map_or(0.0, |s| s.end_ms as f64 / 1000.0);
                     let analysis = engine.analyze(&heard);
-                    let written = text(&heard);
-                    let applied = text(&analysis.apply(&heard));
-                    let finder = (!is_false_friends(audio)).then_some(&finder);
+                    let written = input::clip_text(&heard);
+                    let applied = input::clip_text(&analysis.apply(&heard));
+                    let finder = (!input::is_false_friends(audio)).then_some(&finder);
                     report.applied.add(finder, reference, &written, &applied);
-                    let reviewed = text(&analysis.apply_with_suggestions(&heard));
+                    let reviewed = input::clip_text(&analysis.apply_with_suggestions(&heard));
                     report.first_suggestion.add(finder, reference, &written, &reviewed);
                     report.wer.add(wer(reference, &applied));
                     let empty = analysis.flags.iter().filter(|f| asks_with_nothing(engine, f));
@@ -312,12 +312,6 @@ fn write_raw(path: &Path, transcript: &Transcript) -> Result<()> {
     std::fs::write(path, json).with_context(|| format!("cannot write {}", path.display()))
 }
 
-pub(super) fn read_raw(path: &Path) -> Result<Transcript> {
-    let json = std::fs::read_to_string(path)
-        .with_context(|| format!("{}: no saved recogniser output (run with --save-raw first)", path.display()))?;
-    serde_json::from_str(&json).with_context(|| format!("{}: not a saved transcript", path.display()))
-}
-
 /// An unknown-term or low-confidence flag with no suggestion, on words not all English.
 fn asks_with_nothing(engine: &Engine, flag: &Flag) -> bool {
     matches!(flag.kind, FlagKind::UnknownTerm | FlagKind::LowConfidence)
@@ -326,32 +320,4 @@ fn asks_with_nothing(engine: &Engine, flag: &Flag) -> bool {
             .surface
             .split_whitespace()
             .all(|w| engine.is_english(&w.trim_matches(|c: char| !c.is_alphabetic()).to_lowercase()))
-}
-
-/// A clip named false_friends… is English full of words spelled like terms: it names no term.
-pub(super) fn is_false_friends(audio: &Path) -> bool {
-    audio.file_name().is_some_and(|n| n.to_string_lossy().starts_with("false_friends"))
-}
-
-/// A segment text per line, as the reference has a paragraph per line.
-pub(super) fn text(t: &Transcript) -> String {
-    t.segments.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join("\n")
-}
-
-/// The clips of a folder, by name: audio and reference text.
-pub(super) fn clips(dir: &Path) -> Result<Vec<(PathBuf, String)>> {
-    let mut out = Vec::new();
-    let entries = std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for audio in paths.into_iter().filter(|p| p.extension().is_some_and(|e| e == "flac")) {
-        let reference = audio.with_extension("ref.txt");
-        let text = std::fs::read_to_string(&reference)
-            .with_context(|| format!("{}: no reference {}", audio.display(), reference.display()))?;
-        out.push((audio, text));
-    }
-    if out.is_empty() {
-        bail!("{}: no NAME.flac with NAME.ref.txt", dir.display());
-    }
-    Ok(out)
 }

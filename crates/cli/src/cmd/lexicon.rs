@@ -195,12 +195,12 @@ fn learn_mishearing(
     let from_heard = pairs.len();
     let finder = TermFinder::new(&input::lexicon(None)?);
     for (dir, raw) in clips.iter().zip(raw) {
-        for (audio, reference) in super::eval_audio::clips(dir)? {
-            if super::eval_audio::is_false_friends(&audio) {
+        for (audio, reference) in input::term_clips(dir)? {
+            if input::is_false_friends(&audio) {
                 continue;
             }
             let stem = audio.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-            let written = super::eval_audio::text(&super::eval_audio::read_raw(&raw.join(format!("{stem}.json")))?);
+            let written = input::clip_text(&input::saved_transcript(&raw.join(format!("{stem}.json")))?);
             let terms = written_terms(&finder, &reference, &written);
             pairs.extend(terms.into_iter().map(|(term, written)| (iast::anglicise(&term), written)));
         }
